@@ -52,3 +52,22 @@ export const BACKGROUND_PHRASES: Record<Background, readonly string[]> = {
 };
 
 export const COUNT_WORDS = ['a', 'two', 'three'] as const;
+
+/** Plural of each shape word ("two red crosses"). */
+export const SHAPE_PLURALS: Record<Shape, string> = {
+  circle: 'circles',
+  square: 'squares',
+  triangle: 'triangles',
+  star: 'stars',
+  heart: 'hearts',
+  cross: 'crosses',
+};
+
+/** Short tag words for each background, for terse captions such as "red stars, sand". */
+export const BACKGROUND_TAGS: Record<Background, readonly string[]> = {
+  beach: ['beach', 'sand', 'seaside'],
+  grass: ['grass', 'lawn', 'meadow'],
+  snow: ['snow', 'winter', 'snowy field'],
+  night: ['night', 'night sky', 'dark sky'],
+  wall: ['wall', 'indoors', 'interior wall'],
+};

@@ -1,0 +1,103 @@
+// A loaded CLIP model: its folder, one shared session per encoder (on the best execution provider that
+// starts), the tokenizer, and a summary of what is running. Used in-process and inside the
+// inference worker alike.
+import { ClipImageEncoder, ClipTextEncoder } from './encoders.js';
+import { loadModelFolder, type ModelFolder } from './model-folder.js';
+import { loadOrt } from './ort.js';
+import { defaultThreads, describeFallback, providerPreference, type ProviderName } from './providers.js';
+import { acquireSession, type SharedSession } from './session.js';
+import { loadClipTokenizer } from './tokenizer.js';
+
+export interface ClipModelOptions {
+  /** A provider name or comma-separated list ("cuda", "dml,cpu"); default SHOEBOX_EP, else the platform's list. */
+  provider?: string | readonly string[];
+  /** ONNX Runtime intra-op threads per session; default: the number of cores. */
+  threads?: number;
+  /** Images per run when the model's batch axis is dynamic (default 8). */
+  imageBatchSize?: number;
+  /** Texts per run when the model's batch axis is dynamic (default 32). */
+  textBatchSize?: number;
+}
+
+export interface ClipModelInfo {
+  modelId: string;
+  displayName: string;
+  embedDim: number;
+  imageSize: number;
+  contextLength: number;
+  /** The execution provider the image encoder runs on. */
+  provider: ProviderName;
+  /** The text encoder's provider (normally the same). */
+  textProvider: ProviderName;
+  /** Why preferred providers were skipped, when they were. */
+  providerFallbackReason?: string;
+  /** The image encoder's batch axis. */
+  batch: 'dynamic' | number;
+  textBatch: 'dynamic' | number;
+  threads: number;
+}
+
+export interface ClipModel {
+  readonly folder: ModelFolder;
+  readonly image: ClipImageEncoder;
+  readonly text: ClipTextEncoder;
+  info(): ClipModelInfo;
+  close(): Promise<void>;
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+export async function openClipModel(modelDir: string, options: ClipModelOptions = {}): Promise<ClipModel> {
+  const folder = await loadModelFolder(modelDir);
+  const threads = positiveInt(options.threads, defaultThreads(), 'threads');
+  const imageBatchSize = positiveInt(options.imageBatchSize, 8, 'imageBatchSize');
+  const textBatchSize = positiveInt(options.textBatchSize, 32, 'textBatchSize');
+  const providers = providerPreference(options.provider);
+  const ort = await loadOrt();
+  const tokenizer = await loadClipTokenizer(folder.dir, folder.contextLength);
+
+  const held: SharedSession[] = [];
+  try {
+    const visual = await acquireSession(folder.files.visualModel, folder.embedDim, { providers, threads });
+    held.push(visual);
+    // The text encoder starts from the provider that worked for images; the ones before it already failed.
+    const rest = providers.slice(providers.indexOf(visual.provider));
+    const textual = await acquireSession(folder.files.textualModel, folder.embedDim, { providers: rest, threads });
+    held.push(textual);
+    const image = new ClipImageEncoder(ort, visual, folder.files.visualModel, folder.imageSize, folder.embedDim, imageBatchSize);
+    const text = new ClipTextEncoder(ort, textual, folder.files.textualModel, tokenizer, folder.embedDim, textBatchSize);
+    const reason = describeFallback([...visual.failed, ...textual.failed]);
+    const summary: ClipModelInfo = {
+      modelId: folder.manifest.id,
+      displayName: folder.manifest.displayName,
+      embedDim: folder.embedDim,
+      imageSize: folder.imageSize,
+      contextLength: folder.contextLength,
+      provider: visual.provider,
+      textProvider: textual.provider,
+      ...(reason === undefined ? {} : { providerFallbackReason: reason }),
+      batch: visual.signature.batch,
+      textBatch: textual.signature.batch,
+      threads,
+    };
+    let closed = false;
+    return {
+      folder,
+      image,
+      text,
+      info: () => ({ ...summary }),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await Promise.all(held.map((s) => s.release()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(held.map((s) => s.release()));
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// The library store: one database connection and its repositories.
+import { openDatabase, type Db } from './db.js';
+import { EmbeddingsRepo } from './embeddings.js';
+import { ErrorsRepo } from './errors.js';
+import { JobsRepo } from './jobs.js';
+import { PhotosRepo } from './photos.js';
+import { RootsRepo } from './roots.js';
+import { SettingsRepo } from './settings.js';
+
+export interface Store {
+  db: Db;
+  roots: RootsRepo;
+  photos: PhotosRepo;
+  embeddings: EmbeddingsRepo;
+  errors: ErrorsRepo;
+  jobs: JobsRepo;
+  settings: SettingsRepo;
+  close(): void;
+}
+
+export function createStore(db: Db): Store {
+  const embeddings = new EmbeddingsRepo(db);
+  const errors = new ErrorsRepo(db);
+  return {
+    db,
+    roots: new RootsRepo(db),
+    photos: new PhotosRepo(db, embeddings, errors),
+    embeddings,
+    errors,
+    jobs: new JobsRepo(db),
+    settings: new SettingsRepo(db),
+    close: () => {
+      if (!db.open) return;
+      db.pragma('optimize');
+      db.close();
+    },
+  };
+}
+
+/** Opens (creating and migrating as needed) the database file and returns its repositories. */
+export function openStore(file: string): Store {
+  return createStore(openDatabase(file));
+}

@@ -1,0 +1,5 @@
+// All schema migrations in order. Append new ones; never edit one that has shipped.
+import { migration001 } from './001_initial.js';
+import type { Migration } from './types.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration001];

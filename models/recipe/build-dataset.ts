@@ -1,0 +1,157 @@
+// Builds the training and evaluation data for shoebox-mini: renders seeded synthetic scenes, passes
+// each through JPEG and the model's preprocessing geometry (shortest side → 64 px bicubic, centre
+// crop: the pixels the app feeds the model) and writes raw arrays that train.py memory-loads.
+//   npx tsx models/recipe/build-dataset.ts --out .cache/dataset --train 40000
+// Output (little-endian): <split>.images.u8 [n,64,64,3] uint8 HWC, <split>.text.i32 [n,k,ctx] int32,
+// <split>.json (n, k, labels), prompts.{object,background}.i32 [classes*templates, ctx], meta.json.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadClipTokenizer, type ClipTokenizer } from '../../electron/core/clip/tokenizer.js';
+import { captionsFor, canonicalCaption, renderScene, sampleScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
+import { Rng } from '../../electron/core/synthetic/rng.js';
+import { BACKGROUND_PHRASES, BACKGROUNDS, HELD_OUT_COMBOS } from '../../electron/core/synthetic/vocabulary.js';
+import { toModelPixels } from './pixels.js';
+import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts, OBJECT_TEMPLATES, BACKGROUND_TEMPLATES } from './zero-shot.js';
+
+export const IMAGE_SIZE = 64;
+/** CLIP's normalisation constants (OpenAI), kept so preprocess_cfg.json matches published models. */
+export const MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
+export const STD = [0.26862954, 0.26130258, 0.27577711] as const;
+
+interface SplitPlan {
+  name: string;
+  specs: SceneSpec[];
+  captions: string[][];
+  labels: Record<string, number[]>;
+}
+
+/** Runs fn over 0..n-1 with at most `limit` in flight (sharp decodes on libuv threads). */
+async function pool(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
+}
+
+async function renderSplit(plan: SplitPlan, outDir: string, tok: ClipTokenizer, concurrency: number): Promise<number> {
+  const n = plan.specs.length;
+  const px = IMAGE_SIZE * IMAGE_SIZE * 3;
+  const images = Buffer.alloc(n * px);
+  const t0 = performance.now();
+  await pool(n, concurrency, async (i) => {
+    const jpeg = await renderScene(plan.specs[i] as SceneSpec, { format: 'jpeg' });
+    (await toModelPixels(jpeg, IMAGE_SIZE)).copy(images, i * px);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await writeFile(path.join(outDir, `${plan.name}.images.u8`), images);
+  const k = plan.captions[0]?.length ?? 0;
+  if (k > 0) {
+    const ids = tok.encode(plan.captions.flat(), 'int32').ids;
+    await writeFile(path.join(outDir, `${plan.name}.text.i32`), Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength));
+  }
+  await writeFile(
+    path.join(outDir, `${plan.name}.json`),
+    JSON.stringify({ n, k, labels: plan.labels, captions: plan.captions.slice(0, 20) }) + '\n',
+  );
+  console.log(`${plan.name}: ${n} images in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)} images/s)`);
+  return n / seconds;
+}
+
+export function trainPlan(n: number, k: number, seed: number, minSide: number, maxSide: number): SplitPlan {
+  const rng = new Rng(seed);
+  const specs: SceneSpec[] = [];
+  const captions: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const spec = sampleScene(rng, { allowHeldOut: false, minSide, maxSide });
+    specs.push(spec);
+    captions.push(captionsFor(spec, rng, k));
+  }
+  return { name: 'train', specs, captions, labels: {} };
+}
+
+/** Single-group scenes of the never-trained colour–shape pairs: the zero-shot test. */
+export function heldoutPlan(perCombo: number, seed: number, minSide: number, maxSide: number): SplitPlan {
+  const rng = new Rng(seed);
+  const specs: SceneSpec[] = [];
+  for (const combo of HELD_OUT_COMBOS) {
+    for (let i = 0; i < perCombo; i++) {
+      specs.push(sampleScene(rng, { allowHeldOut: true, onlyCombos: [combo], maxGroups: 1, minSide, maxSide }));
+    }
+  }
+  const objectClass = specs.map((s) => objectClassIndex(s.groups[0]!.colour, s.groups[0]!.shape));
+  return { name: 'heldout', specs, captions: specs.map(() => []), labels: { objectClass } };
+}
+
+/** Fresh scenes (another seed) with their canonical caption: retrieval and background tests. */
+export function genericPlan(n: number, seed: number, minSide: number, maxSide: number): SplitPlan {
+  const rng = new Rng(seed);
+  const specs = Array.from({ length: n }, () => sampleScene(rng, { allowHeldOut: false, minSide, maxSide }));
+  return {
+    name: 'generic',
+    specs,
+    captions: specs.map((s) => [canonicalCaption(s)]),
+    labels: { background: specs.map((s) => backgroundIndex(s.background)) },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string', default: '.cache/dataset' },
+      model: { type: 'string', default: 'models/shoebox-mini' },
+      train: { type: 'string', default: '40000' },
+      captions: { type: 'string', default: '5' },
+      'heldout-per-combo': { type: 'string', default: '100' },
+      generic: { type: 'string', default: '1000' },
+      seed: { type: 'string', default: '1' },
+      'min-side': { type: 'string', default: '96' },
+      'max-side': { type: 'string', default: '256' },
+      concurrency: { type: 'string', default: String(Math.max(4, 2 * os.availableParallelism())) },
+      'context-length': { type: 'string', default: '32' },
+    },
+  });
+  const seed = Number(values.seed);
+  const minSide = Number(values['min-side']);
+  const maxSide = Number(values['max-side']);
+  const concurrency = Number(values.concurrency);
+  const outDir = values.out as string;
+  await mkdir(outDir, { recursive: true });
+  const tok = await loadClipTokenizer(values.model as string, Number(values['context-length']));
+
+  const writeIds = async (name: string, texts: string[]): Promise<void> => {
+    const ids = tok.encode(texts, 'int32').ids;
+    await writeFile(path.join(outDir, `prompts.${name}.i32`), Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength));
+  };
+  await writeIds('object', objectPrompts());
+  await writeIds('background', backgroundPrompts(BACKGROUND_PHRASES));
+
+  const rates: Record<string, number> = {};
+  // Evaluation splits first (small), so a training run can be checked early.
+  rates.heldout = await renderSplit(heldoutPlan(Number(values['heldout-per-combo']), seed + 1000, minSide, maxSide), outDir, tok, concurrency);
+  rates.generic = await renderSplit(genericPlan(Number(values.generic), seed + 2000, minSide, maxSide), outDir, tok, concurrency);
+  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide), outDir, tok, concurrency);
+
+  const meta = {
+    imageSize: IMAGE_SIZE,
+    mean: MEAN,
+    std: STD,
+    contextLength: tok.contextLength,
+    vocabSize: tok.eotId + 1,
+    eotId: tok.eotId,
+    sotId: tok.sotId,
+    padId: tok.padId,
+    objectClasses: OBJECT_CLASSES.length,
+    objectTemplates: OBJECT_TEMPLATES.length,
+    backgroundClasses: BACKGROUNDS.length,
+    backgroundTemplates: BACKGROUND_TEMPLATES.length,
+    imagesPerSecond: rates,
+    args: values,
+  };
+  await writeFile(path.join(outDir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

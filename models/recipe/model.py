@@ -1,0 +1,147 @@
+"""The shoebox-mini CLIP architecture (Radford et al. 2021, section 2.4-2.5), sized for 2 CPU cores.
+
+Image encoder: a small ConvNet (strided 3x3 convolutions with BatchNorm) followed by CLIP-style
+attention pooling, so the pooled feature is a query over all spatial positions (counts and
+several objects are visible to it). Text encoder: a causal transformer like CLIP's; the text
+feature is the final-layer output at the end-of-text token. Both are linearly projected into a
+shared space and L2-normalised; a learned temperature scales the cosine similarities.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, asdict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class ClipConfig:
+    embed_dim: int = 128
+    image_size: int = 64
+    vision_widths: tuple = (32, 64, 128, 192)
+    vision_heads: int = 4
+    vocab_size: int = 512
+    context_length: int = 32
+    text_width: int = 128
+    text_layers: int = 3
+    text_heads: int = 4
+    eot_id: int = 511
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["vision_widths"] = list(self.vision_widths)
+        return d
+
+
+def conv_bn(cin: int, cout: int, stride: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+    )
+
+
+class AttentionPool(nn.Module):
+    """CLIP's attention pooling: the mean feature (plus position) queries every position."""
+
+    def __init__(self, grid: int, width: int, heads: int, out_dim: int):
+        super().__init__()
+        self.pos = nn.Parameter(torch.randn(grid * grid + 1, width) / width ** 0.5)
+        self.heads = heads
+        self.head_dim = width // heads
+        self.qkv = nn.Linear(width, 3 * width)
+        self.out = nn.Linear(width, out_dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, c, h, w = x.shape
+        x = x.flatten(2).transpose(1, 2)  # b, hw, c
+        x = torch.cat([x.mean(dim=1, keepdim=True), x], dim=1) + self.pos
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        q = q[:, :1]
+        dh = self.head_dim
+        q = q.reshape(b, 1, self.heads, dh).transpose(1, 2)
+        k = k.reshape(b, -1, self.heads, dh).transpose(1, 2)
+        v = v.reshape(b, -1, self.heads, dh).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * dh ** -0.5
+        y = (att.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, self.heads * dh)
+        return self.out(y)
+
+
+class VisionEncoder(nn.Module):
+    def __init__(self, cfg: ClipConfig):
+        super().__init__()
+        w = cfg.vision_widths
+        layers = [conv_bn(3, w[0], 2)]  # 64 -> 32
+        cin = w[0]
+        for cout in w[1:]:  # each stage halves the grid: 32 -> 16 -> 8 -> 4
+            layers += [conv_bn(cin, cout, 2), conv_bn(cout, cout, 1)]
+            cin = cout
+        self.body = nn.Sequential(*layers)
+        grid = cfg.image_size // 2 ** len(w)
+        self.pool = AttentionPool(grid, cin, cfg.vision_heads, cfg.embed_dim)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.pool(self.body(image))
+
+
+class Block(nn.Module):
+    def __init__(self, width: int, heads: int):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(width)
+        self.attn = nn.MultiheadAttention(width, heads, batch_first=True)
+        self.ln2 = nn.LayerNorm(width)
+        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width))
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        h = self.ln1(x)
+        x = x + self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        return x + self.mlp(self.ln2(x))
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, cfg: ClipConfig):
+        super().__init__()
+        self.eot_id = cfg.eot_id
+        self.tok = nn.Embedding(cfg.vocab_size, cfg.text_width)
+        nn.init.normal_(self.tok.weight, std=0.02)  # as CLIP; tokens never seen in training stay small
+        self.pos = nn.Parameter(torch.randn(cfg.context_length, cfg.text_width) * 0.01)
+        self.blocks = nn.ModuleList([Block(cfg.text_width, cfg.text_heads) for _ in range(cfg.text_layers)])
+        self.ln = nn.LayerNorm(cfg.text_width)
+        self.proj = nn.Linear(cfg.text_width, cfg.embed_dim, bias=False)
+        # Causal mask as in CLIP: a token attends only to itself and earlier tokens.
+        mask = torch.full((cfg.context_length, cfg.context_length), float("-inf")).triu(1)
+        self.register_buffer("mask", mask, persistent=False)
+
+    def forward(self, text: torch.Tensor) -> torch.Tensor:
+        n = text.shape[1]
+        x = self.tok(text) + self.pos[:n]
+        for blk in self.blocks:
+            x = blk(x, self.mask[:n, :n])
+        x = self.ln(x)
+        # First end-of-text position (padding may reuse the same id, so not argmax of ids).
+        eot = (text == self.eot_id).to(torch.int32).argmax(dim=-1)
+        x = x[torch.arange(x.shape[0]), eot]
+        return self.proj(x)
+
+
+class Clip(nn.Module):
+    def __init__(self, cfg: ClipConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.visual = VisionEncoder(cfg)
+        self.textual = TextEncoder(cfg)
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+
+    def forward(self, image: torch.Tensor, text: torch.Tensor):
+        i = F.normalize(self.visual(image), dim=-1)
+        t = F.normalize(self.textual(text), dim=-1)
+        return i, t, self.logit_scale.exp().clamp(max=100.0)
+
+
+def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """Symmetric cross-entropy over the N x N cosine-similarity matrix (CLIP Figure 3)."""
+    logits = scale * i @ t.t()
+    labels = torch.arange(i.shape[0])
+    return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2

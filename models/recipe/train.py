@@ -1,0 +1,157 @@
+"""Trains shoebox-mini, a small CLIP (Radford et al. 2021), on the synthetic dataset from build-dataset.ts.
+
+Contrastive pre-training as in the paper: a batch of N (image, caption) pairs, both encoders, L2-
+normalised embeddings, N x N cosine similarities scaled by a learned temperature (init 1/0.07,
+clamped at 100), symmetric cross-entropy. AdamW with decoupled weight decay on weights only,
+linear warm-up then cosine decay. Sized to train on 2 CPU cores in under half an hour.
+
+  python3 models/recipe/train.py --data .cache/dataset --out .cache/run --max-minutes 25
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import Dataset  # noqa: E402
+from evaluation import evaluate  # noqa: E402
+from model import Clip, ClipConfig, clip_loss  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="dataset folder written by build-dataset.ts")
+    p.add_argument("--out", required=True, help="folder for checkpoint.pt and log.jsonl")
+    p.add_argument("--steps", type=int, default=0, help="number of steps (0: as many as --max-minutes allows)")
+    p.add_argument("--max-minutes", type=float, default=25.0, help="wall-clock budget for the training loop")
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--weight-decay", type=float, default=0.1)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--eval-every", type=int, default=100)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--text-width", type=int, default=128)
+    p.add_argument("--text-layers", type=int, default=3)
+    p.add_argument("--vision-widths", default="32,64,96,128")
+    return p.parse_args(argv)
+
+
+def param_groups(model: torch.nn.Module, weight_decay: float):
+    """Weight decay on matrices and kernels only, not on gains, biases, embeddings or the temperature."""
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        is_matrix = p.ndim >= 2 and "pos" not in name and ".tok." not in name
+        (decay if is_matrix else no_decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def lr_at(step: int, total: int, base: float, warmup: int) -> float:
+    if step < warmup:
+        return base * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    ds = Dataset(args.data)
+    train = ds.split("train")
+    heldout = ds.split("heldout")
+    generic = ds.split("generic")
+    meta = ds.meta
+    cfg = ClipConfig(
+        image_size=ds.image_size,
+        vision_widths=tuple(int(w) for w in args.vision_widths.split(",")),
+        vocab_size=meta["vocabSize"],
+        context_length=ds.context_length,
+        text_width=args.text_width,
+        text_layers=args.text_layers,
+        eot_id=meta["eotId"],
+    )
+    model = Clip(cfg)
+    n_params = sum(p.numel() for p in model.parameters())
+    opt = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
+    log = open(os.path.join(args.out, "log.jsonl"), "w")
+
+    def emit(record: dict) -> None:
+        print(json.dumps(record), flush=True)
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+
+    emit({"event": "start", "params": n_params, "train_images": len(train), "captions_per_image": train.text.shape[1],
+          "config": cfg.to_dict(), "args": vars(args)})
+
+    def save(step: int, metrics: dict) -> None:
+        tmp = os.path.join(args.out, "checkpoint.pt.tmp")
+        torch.save({"config": cfg.to_dict(), "state_dict": model.state_dict(), "step": step, "metrics": metrics,
+                    "dataset": meta}, tmp)
+        os.replace(tmp, os.path.join(args.out, "checkpoint.pt"))
+
+    n_obj = meta["objectClasses"]
+    n_bg = meta["backgroundClasses"]
+    gen = torch.Generator().manual_seed(args.seed)
+    total = args.steps if args.steps > 0 else 10 ** 9
+    budget_s = args.max_minutes * 60
+    t_start = time.time()
+    step_times = []
+    metrics: dict = {}
+    step = 0
+    model.train()
+    while step < total:
+        t0 = time.time()
+        idx = torch.randint(0, len(train), (args.batch,), generator=gen)
+        cap = torch.randint(0, train.text.shape[1], (args.batch,), generator=gen)
+        images = ds.to_input(train.images[idx])
+        flip = torch.rand(args.batch, generator=gen) < 0.5  # shapes and captions are mirror-invariant
+        images[flip] = images[flip].flip(-1)
+        text = train.text[idx, cap]
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, total, args.lr, args.warmup)
+        i, t, scale = model(images, text)
+        loss = clip_loss(i, t, scale)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            model.logit_scale.clamp_(0, math.log(100))
+        step += 1
+        step_times.append(time.time() - t0)
+        if step == 20 and args.steps == 0:
+            # Fix the schedule's length from the measured step time so the cosine ends on budget.
+            per_step = float(np.median(step_times[5:]))
+            eval_cost = 3.0 / args.eval_every  # seconds of evaluation per step, roughly
+            total = max(step + 1, int((budget_s - (time.time() - t_start)) / (per_step + eval_cost)) + step)
+            emit({"event": "schedule", "step_time_s": per_step, "total_steps": total})
+        if step % 10 == 0 or step == total:
+            emit({"step": step, "loss": round(loss.item(), 4), "lr": opt.param_groups[0]["lr"],
+                  "temp": round(scale.item(), 2), "elapsed_s": round(time.time() - t_start, 1)})
+        if step % args.eval_every == 0 or step == total:
+            metrics = evaluate(model, ds, heldout, generic, n_obj, n_bg)
+            emit({"event": "eval", "step": step, **{k: round(v, 4) for k, v in metrics.items()}})
+            save(step, metrics)
+        # With --steps the budget is a hard stop; with a measured schedule, some slack for a busy machine.
+        if time.time() - t_start > budget_s * (1.0 if args.steps > 0 else 1.2):
+            emit({"event": "budget", "step": step})
+            break
+    save(step, metrics)
+    emit({"event": "done", "steps": step, "minutes": round((time.time() - t_start) / 60, 2),
+          "step_time_s": round(float(np.median(step_times)), 3), **metrics})
+
+
+if __name__ == "__main__":
+    main()
