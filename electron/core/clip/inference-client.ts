@@ -33,15 +33,26 @@ function defaultWorkerUrl(): URL {
   return new URL(`../../workers/inference-worker.${ext}`, import.meta.url);
 }
 
+/**
+ * Under tsx the worker is TypeScript too. Loader hooks do not carry over to worker threads, and on
+ * Node 20.20 `execArgv: ['--import', 'tsx']` does not help either (measured: "Unknown file extension
+ * .ts"), so a two-line bootstrap registers tsx inside the worker and then imports the entry.
+ */
+function startWorker(workerUrl: URL, workerData: InferenceWorkerData): Worker {
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData, execArgv: [] });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData, execArgv: [] });
+}
+
 export async function createInferenceClient(options: InferenceClientOptions): Promise<InferenceClient> {
   const { workerUrl = defaultWorkerUrl(), ...rest } = options;
   // Must happen here, on the main thread: a worker cannot change the real environment (see ort.ts).
   disableOrtTelemetry();
   const data: InferenceWorkerData = rest;
-  // Under tsx the worker is TypeScript too, and loader hooks do not carry over to worker threads;
-  // tsx is resolved from here so that the current directory does not matter.
-  const execArgv = workerUrl.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
-  const worker = new Worker(workerUrl, { workerData: data, execArgv });
+  const worker = startWorker(workerUrl, data);
 
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -90,6 +101,7 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
 
   const call = (req: InferenceRequest, transfer: ArrayBuffer[]): Promise<Float32Array[]> => {
     if (stopped !== undefined) return Promise.reject(new Error(stopped));
+    if (closing && req.op !== 'close') return Promise.reject(new Error('The inference client is closed'));
     return new Promise((resolve, reject) => {
       pending.set(req.id, { resolve, reject });
       worker.ref();

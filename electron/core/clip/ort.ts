@@ -17,6 +17,23 @@ export function disableOrtTelemetry(): void {
   if (isMainThread) process.env.ORT_DISABLE_TELEMETRY = '1';
 }
 
+const LOG_LEVELS = ['verbose', 'info', 'warning', 'error', 'fatal'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * ONNX Runtime's own stderr log. Default 'fatal': on every Linux machine without CUDA, trying the CUDA
+ * provider prints a red error although falling back to CPU is normal; the reason is recorded and
+ * reported by us instead (providers.ts). SHOEBOX_ORT_LOG=warning (or verbose …) brings the log back.
+ */
+function ortLogLevel(): LogLevel {
+  const value = process.env.SHOEBOX_ORT_LOG?.trim().toLowerCase();
+  if (!value) return 'fatal';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new Error(`SHOEBOX_ORT_LOG="${value}" is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return value as LogLevel;
+}
+
 export function loadOrt(): Promise<Ort> {
   loading ??= (async () => {
     if (isMainThread) {
@@ -28,7 +45,9 @@ export function loadOrt(): Promise<Ort> {
           'call disableOrtTelemetry() on the main thread before starting the worker',
       );
     }
-    return await import('onnxruntime-node');
+    const ort = await import('onnxruntime-node');
+    ort.env.logLevel = ortLogLevel();
+    return ort;
   })();
   return loading;
 }

@@ -92,8 +92,8 @@ export interface SampleOptions {
  * clear. Large objects are a little smaller in three-object scenes, so that three fit.
  */
 function radiusRange(size: Size, totalObjects: number): readonly [number, number] {
-  if (size === 'small') return [0.065, 0.085];
-  return totalObjects >= 3 ? [0.16, 0.19] : [0.17, 0.22];
+  if (size === 'small') return [0.075, 0.09];
+  return totalObjects >= 3 ? [0.165, 0.195] : [0.18, 0.23];
 }
 
 const ASPECTS = [1, 5 / 4, 4 / 3, 3 / 2, 16 / 9, 2] as const;

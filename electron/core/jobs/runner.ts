@@ -1,0 +1,272 @@
+// Background jobs (indexing, export, training …): a FIFO queue with a concurrency limit,
+// cancellation through AbortSignal, throttled progress events with rate and ETA, and a row per
+// job in the store so the UI can show history and a restart can tell what was cut short.
+//
+// A job's `run` function should check `ctx.signal` (signal.throwIfAborted()) between items.
+// Once cancel() is called the job ends as 'cancelled' however `run` settles.
+import type { JsonValue } from '../store/json.js';
+import type { FinalJobState, JobRow, JobsRepo, JobState } from '../store/jobs.js';
+import { RateMeter } from './rate.js';
+
+export interface JobProgress {
+  done: number;
+  /** Leave out to keep the previous total; null when not known yet. */
+  total?: number | null;
+  currentFile?: string | null;
+}
+
+export interface JobContext {
+  readonly jobId: number;
+  readonly signal: AbortSignal;
+  progress(p: JobProgress): void;
+}
+
+export interface JobEvent {
+  jobId: number;
+  kind: string;
+  state: JobState;
+  done: number;
+  total: number | null;
+  /** Items per second, smoothed; null until measured. */
+  rate: number | null;
+  etaSeconds: number | null;
+  currentFile: string | null;
+  error: string | null;
+}
+
+export type JobOutcome<T> =
+  | { state: 'done'; value: T }
+  | { state: 'failed'; error: Error }
+  | { state: 'cancelled' }
+  | { state: 'interrupted' };
+
+export interface JobHandle<T> {
+  id: number;
+  /** Always resolves (never rejects), so an unawaited job cannot crash the process. */
+  outcome: Promise<JobOutcome<T>>;
+}
+
+export interface JobRunnerOptions {
+  /** Jobs running at once; the rest wait in order. Default 1: jobs compete for the same cores. */
+  concurrency?: number;
+  /** Minimum time between two progress events of one job. Default 100 ms (≤ 10 per second). */
+  throttleMs?: number;
+  /** Clock in ms, replaceable in tests. */
+  now?: () => number;
+}
+
+type Listener = (event: JobEvent) => void;
+
+interface LiveJob {
+  id: number;
+  kind: string;
+  state: JobState;
+  done: number;
+  total: number | null;
+  currentFile: string | null;
+  error: string | null;
+  meter: RateMeter | null;
+  controller: AbortController;
+  /** Set by shutdown(): the abort is the app closing, not the person cancelling. */
+  interrupting: boolean;
+  lastEmitAt: number;
+  timer: NodeJS.Timeout | null;
+  start: () => void;
+  finishQueued: (state: 'cancelled' | 'interrupted') => void;
+}
+
+export class JobRunner {
+  /** Jobs a previous process left queued or running, now marked 'interrupted'. */
+  readonly interruptedAtStartup: JobRow[];
+  private readonly repo: JobsRepo;
+  private readonly concurrency: number;
+  private readonly throttleMs: number;
+  private readonly now: () => number;
+  private readonly listeners = new Set<Listener>();
+  private readonly live = new Map<number, LiveJob>();
+  private readonly queue: LiveJob[] = [];
+  private readonly settled = new Map<number, Promise<unknown>>();
+  private running = 0;
+
+  constructor(repo: JobsRepo, opts: JobRunnerOptions = {}) {
+    this.repo = repo;
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.throttleMs = opts.throttleMs ?? 100;
+    this.now = opts.now ?? Date.now;
+    this.interruptedAtStartup = repo.interruptLeftovers(this.now());
+  }
+
+  start<T>(kind: string, params: JsonValue, run: (ctx: JobContext) => Promise<T>): JobHandle<T> {
+    const id = this.repo.create(kind, params, this.now());
+    let resolve!: (o: JobOutcome<T>) => void;
+    const outcome = new Promise<JobOutcome<T>>((r) => (resolve = r));
+    const job: LiveJob = {
+      id,
+      kind,
+      state: 'queued',
+      done: 0,
+      total: null,
+      currentFile: null,
+      error: null,
+      meter: null,
+      controller: new AbortController(),
+      interrupting: false,
+      lastEmitAt: -Infinity,
+      timer: null,
+      start: () => void this.execute(job, run).then(resolve),
+      finishQueued: (state) => {
+        this.finish(job, state, null);
+        resolve({ state });
+      },
+    };
+    this.live.set(id, job);
+    this.settled.set(id, outcome);
+    this.emit(job);
+    this.queue.push(job);
+    this.pump();
+    return { id, outcome };
+  }
+
+  /** Cancels a queued or running job. Returns false when it is not live (unknown or finished). */
+  cancel(jobId: number): boolean {
+    const job = this.live.get(jobId);
+    if (!job) return false;
+    if (job.state === 'queued') {
+      this.queue.splice(this.queue.indexOf(job), 1);
+      job.finishQueued('cancelled');
+    } else {
+      job.controller.abort(new Error('cancelled'));
+    }
+    return true;
+  }
+
+  /** Stops everything for an app shutdown: jobs end 'interrupted'. Resolves once all have settled. */
+  async shutdown(): Promise<void> {
+    for (const job of this.queue.splice(0)) job.finishQueued('interrupted');
+    const waiting: Promise<unknown>[] = [];
+    for (const job of this.live.values()) {
+      job.interrupting = true;
+      job.controller.abort(new Error('shutting down'));
+      const settled = this.settled.get(job.id);
+      if (settled) waiting.push(settled);
+    }
+    await Promise.all(waiting);
+  }
+
+  /** Subscribes to job events; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The current state of queued and running jobs. */
+  active(): JobEvent[] {
+    return [...this.live.values()].map((job) => this.snapshot(job));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) this.queue.shift()!.start();
+  }
+
+  private async execute<T>(job: LiveJob, run: (ctx: JobContext) => Promise<T>): Promise<JobOutcome<T>> {
+    this.running++;
+    const startedAt = this.now();
+    job.state = 'running';
+    job.meter = new RateMeter(startedAt);
+    this.repo.markRunning(job.id, startedAt);
+    this.emit(job);
+    const ctx: JobContext = { jobId: job.id, signal: job.controller.signal, progress: (p) => this.progress(job, p) };
+    let outcome: JobOutcome<T>;
+    try {
+      const value = await run(ctx);
+      outcome = this.abortedOutcome(job) ?? { state: 'done', value };
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      outcome = this.abortedOutcome(job) ?? { state: 'failed', error };
+    }
+    this.finish(job, outcome.state, outcome.state === 'failed' ? outcome.error.message : null);
+    this.running--;
+    this.pump();
+    return outcome;
+  }
+
+  private abortedOutcome(job: LiveJob): { state: 'cancelled' } | { state: 'interrupted' } | null {
+    if (!job.controller.signal.aborted) return null;
+    return { state: job.interrupting ? 'interrupted' : 'cancelled' };
+  }
+
+  private progress(job: LiveJob, p: JobProgress): void {
+    if (job.state !== 'running') return;
+    job.done = p.done;
+    if (p.total !== undefined) job.total = p.total;
+    if (p.currentFile !== undefined) job.currentFile = p.currentFile;
+    const now = this.now();
+    job.meter?.sample(now, job.done);
+    const wait = job.lastEmitAt + this.throttleMs - now;
+    if (wait <= 0) this.emitProgress(job, now);
+    else if (!job.timer) {
+      // Trailing event so the last progress before a pause is not lost.
+      job.timer = setTimeout(() => {
+        job.timer = null;
+        if (job.state === 'running') this.emitProgress(job, this.now());
+      }, wait);
+      job.timer.unref();
+    }
+  }
+
+  private emitProgress(job: LiveJob, now: number): void {
+    job.lastEmitAt = now;
+    this.persist(() => this.repo.saveProgress(job.id, job.done, job.total));
+    this.emit(job);
+  }
+
+  private finish(job: LiveJob, state: FinalJobState, error: string | null): void {
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = null;
+    job.state = state;
+    job.error = error;
+    this.live.delete(job.id);
+    this.settled.delete(job.id);
+    this.persist(() => {
+      this.repo.saveProgress(job.id, job.done, job.total);
+      this.repo.finish(job.id, state, error, this.now());
+    });
+    this.emit(job);
+  }
+
+  private snapshot(job: LiveJob): JobEvent {
+    const running = job.state === 'running';
+    return {
+      jobId: job.id,
+      kind: job.kind,
+      state: job.state,
+      done: job.done,
+      total: job.total,
+      rate: running ? (job.meter?.rate ?? null) : null,
+      etaSeconds: running ? (job.meter?.eta(job.done, job.total) ?? null) : null,
+      currentFile: job.currentFile,
+      error: job.error,
+    };
+  }
+
+  private emit(job: LiveJob): void {
+    const event = this.snapshot(job);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A broken listener (a closed window) must not break the job or the other listeners.
+        process.emitWarning(`Job event listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Job rows are a record, not the job itself: a failed write (database closing) must not kill the job. */
+  private persist(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      process.emitWarning(`Could not save job state: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+// The Shoebox core service: one open library (data folder) with its store, the active model's
+// inference worker (started on first use), the in-memory search index and the job runner.
+// Every transport (CLI, IPC, HTTP) reaches it only through the API table in core/api.
+import { mkdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { createInferenceClient, type InferenceClient } from './clip/inference-client.js';
+import type { ClipModelInfo } from './clip/clip-model.js';
+import { loadModelFolder } from './clip/model-folder.js';
+import { parsePreprocessConfig, type PreprocessConfig } from './imaging/decode.js';
+import { indexCandidates, type IndexFailure } from './library/indexer.js';
+import { addRoot } from './library/roots.js';
+import { planScan, type ScanError } from './library/scan.js';
+import { bundledModelsDir, dataPaths, DEFAULT_MODEL_ID, type DataPaths } from './paths.js';
+import { EmbeddingIndex } from './search/embedding-index.js';
+import { SearchService } from './search/search-service.js';
+import { openStore, type Store } from './store/index.js';
+import { SETTING_ACTIVE_MODEL } from './store/settings.js';
+import { JobRunner, type JobContext } from './jobs/runner.js';
+
+export interface ShoeboxOptions {
+  dataDir: string;
+  /** Folder of the active model; default: the bundled shoebox-mini. */
+  modelDir?: string;
+  /** Execution provider preference ("cuda", "cpu", "dml,cpu" …); default: the platform's list. */
+  provider?: string;
+  threads?: number;
+}
+
+export interface IndexSummary {
+  filesSeen: number;
+  indexed: number;
+  unchanged: number;
+  moved: number;
+  missing: number;
+  failed: IndexFailure[];
+  scanErrors: ScanError[];
+  cancelled: boolean;
+  seconds: number;
+}
+
+interface ActiveModel {
+  dir: string;
+  id: string;
+  preprocess: PreprocessConfig;
+  client: InferenceClient;
+}
+
+export class Shoebox {
+  readonly paths: DataPaths;
+  readonly store: Store;
+  readonly jobs: JobRunner;
+  private readonly options: ShoeboxOptions;
+  private model: Promise<ActiveModel> | null = null;
+  private search: Promise<SearchService> | null = null;
+
+  private constructor(options: ShoeboxOptions, store: Store) {
+    this.options = options;
+    this.paths = dataPaths(options.dataDir);
+    this.store = store;
+    this.jobs = new JobRunner(store);
+  }
+
+  static async open(options: ShoeboxOptions): Promise<Shoebox> {
+    const paths = dataPaths(options.dataDir);
+    await mkdir(paths.root, { recursive: true });
+    await mkdir(paths.thumbnails, { recursive: true });
+    return new Shoebox(options, openStore(paths.database));
+  }
+
+  /** The active model's folder: explicit option, else the stored setting, else the bundled model. */
+  modelDir(): string {
+    if (this.options.modelDir) return path.resolve(this.options.modelDir);
+    const id = this.store.settings.get(SETTING_ACTIVE_MODEL);
+    const modelId = typeof id === 'string' ? id : DEFAULT_MODEL_ID;
+    return path.join(bundledModelsDir(), modelId);
+  }
+
+  /** Starts the inference worker for the active model on first use. */
+  activeModel(): Promise<ActiveModel> {
+    this.model ??= (async () => {
+      const dir = this.modelDir();
+      const folder = await loadModelFolder(dir);
+      const cfgFile = path.join(dir, 'visual', 'preprocess_cfg.json');
+      const preprocess = parsePreprocessConfig(JSON.parse(await readFile(cfgFile, 'utf8')), cfgFile);
+      const client = await createInferenceClient({
+        modelDir: dir,
+        ...(this.options.provider ? { provider: this.options.provider } : {}),
+        ...(this.options.threads ? { threads: this.options.threads } : {}),
+      });
+      return { dir, id: folder.manifest.id, preprocess, client };
+    })();
+    this.model.catch(() => (this.model = null));
+    return this.model;
+  }
+
+  async modelInfo(): Promise<ClipModelInfo> {
+    return (await this.activeModel()).client.info();
+  }
+
+  /** The search service over the active model's embeddings, loaded from the store once. */
+  searchService(): Promise<SearchService> {
+    this.search ??= (async () => {
+      const model = await this.activeModel();
+      const info = model.client.info();
+      const index = new EmbeddingIndex(info.embedDim);
+      const { ids, matrix, dim } = this.store.embeddings.loadAll(model.id);
+      if (ids.length > 0) {
+        if (dim !== info.embedDim) throw new Error(`Stored embeddings have ${dim} dimensions but ${model.id} makes ${info.embedDim}: re-index the library.`);
+        index.load(ids, matrix);
+      }
+      return new SearchService(index, (texts) => model.client.encodeTexts(texts));
+    })();
+    this.search.catch(() => (this.search = null));
+    return this.search;
+  }
+
+  /** Drops the in-memory index; the next search reloads it from the store. */
+  invalidateSearch(): void {
+    const current = this.search;
+    this.search = null;
+    void current?.then((s) => s.close()).catch(() => undefined);
+  }
+
+  /** A user-given photo path as stored (absolute, symlinks resolved); unchanged when it does not exist. */
+  async resolvePhotoPath(file: string): Promise<string> {
+    return realpath(path.resolve(file)).catch(() => path.resolve(file));
+  }
+
+  async addRoot(folder: string) {
+    return addRoot(this.store, folder);
+  }
+
+  /** Scans the roots (all, or the given ids) and indexes what changed. Runs as a job. */
+  async indexLibrary(ctx: JobContext, rootIds?: readonly number[]): Promise<IndexSummary> {
+    const started = Date.now();
+    const model = await this.activeModel();
+    const info = model.client.info();
+    const roots = this.store.roots.list().filter((r) => !rootIds || rootIds.includes(r.id));
+    const plan = await planScan(this.store, roots.map((r) => ({ id: r.id, path: r.path })), model.id, {
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress({ done: 0, total: 0, currentFile: p.currentPath, phase: 'scanning' }),
+    });
+    const search = this.search ? await this.search : null;
+    for (const m of plan.moved) {
+      const vector = this.store.embeddings.get(m.photoId, model.id);
+      if (vector) search?.index.upsert(m.photoId, vector);
+    }
+    const run = await indexCandidates(
+      {
+        store: this.store,
+        modelId: model.id,
+        preprocess: model.preprocess,
+        encodeImages: (batch) => model.client.encodeImages(batch),
+        thumbnailsDir: this.paths.thumbnails,
+        batchSize: info.batch === 'dynamic' ? 8 : info.batch,
+      },
+      plan.toIndex,
+      {
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress({ ...p, phase: 'indexing' }),
+        onCommitted: (items) => {
+          for (const { photoId, vector } of items) search?.index.upsert(photoId, vector);
+        },
+      },
+    );
+    // Photos that went missing or now fail leave search: rebuild the index lazily from the store.
+    if (search && (plan.missing > 0 || run.failures.length > 0)) this.invalidateSearch();
+    return {
+      filesSeen: plan.filesSeen,
+      indexed: run.indexed,
+      unchanged: plan.unchanged,
+      moved: plan.moved.length,
+      missing: plan.missing,
+      failed: run.failures,
+      scanErrors: plan.scanErrors,
+      cancelled: run.cancelled,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.jobs.cancelAll();
+    const model = this.model ? await this.model.catch(() => null) : null;
+    const search = this.search ? await this.search.catch(() => null) : null;
+    search?.close();
+    await model?.client.close();
+    this.store.close();
+  }
+}
