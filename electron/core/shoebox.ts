@@ -3,6 +3,7 @@
 // Every transport (CLI, IPC, HTTP) reaches it only through the API table in core/api.
 import { mkdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { createInferenceClient, type InferenceClient } from './clip/inference-client.js';
 import type { ClipModelInfo } from './clip/clip-model.js';
 import { loadModelFolder } from './clip/model-folder.js';
@@ -15,7 +16,8 @@ import { EmbeddingIndex } from './search/embedding-index.js';
 import { SearchService } from './search/search-service.js';
 import { openStore, type Store } from './store/index.js';
 import { SETTING_ACTIVE_MODEL } from './store/settings.js';
-import { JobRunner, type JobContext } from './jobs/runner.js';
+import { JobRunner, type JobContext, type JobOutcome } from './jobs/runner.js';
+import type { JsonValue } from './store/json.js';
 
 export interface ShoeboxOptions {
   dataDir: string;
@@ -38,6 +40,11 @@ export interface IndexSummary {
   seconds: number;
 }
 
+export interface LoadedSearch {
+  service: SearchService;
+  index: EmbeddingIndex;
+}
+
 interface ActiveModel {
   dir: string;
   id: string;
@@ -51,13 +58,27 @@ export class Shoebox {
   readonly jobs: JobRunner;
   private readonly options: ShoeboxOptions;
   private model: Promise<ActiveModel> | null = null;
-  private search: Promise<SearchService> | null = null;
+  private search: Promise<LoadedSearch> | null = null;
 
   private constructor(options: ShoeboxOptions, store: Store) {
     this.options = options;
     this.paths = dataPaths(options.dataDir);
     this.store = store;
-    this.jobs = new JobRunner(store);
+    this.jobs = new JobRunner(store.jobs);
+  }
+
+  private readonly outcomes = new Map<number, Promise<JobOutcome<unknown>>>();
+
+  /** Starts a background job; its outcome stays available to waitJob for this session. */
+  startJob<T>(kind: string, params: JsonValue, run: (ctx: JobContext) => Promise<T>): number {
+    const handle = this.jobs.start(kind, params, run);
+    this.outcomes.set(handle.id, handle.outcome);
+    return handle.id;
+  }
+
+  /** The outcome of a job started in this session; undefined for unknown ids. */
+  waitJob(jobId: number): Promise<JobOutcome<unknown>> | undefined {
+    return this.outcomes.get(jobId);
   }
 
   static async open(options: ShoeboxOptions): Promise<Shoebox> {
@@ -70,8 +91,8 @@ export class Shoebox {
   /** The active model's folder: explicit option, else the stored setting, else the bundled model. */
   modelDir(): string {
     if (this.options.modelDir) return path.resolve(this.options.modelDir);
-    const id = this.store.settings.get(SETTING_ACTIVE_MODEL);
-    const modelId = typeof id === 'string' ? id : DEFAULT_MODEL_ID;
+    // A model id names a folder: letters, digits, dot, dash, underscore only.
+    const modelId = this.store.settings.get(SETTING_ACTIVE_MODEL, (v) => z.string().regex(/^[\w.-]+$/).parse(v)) ?? DEFAULT_MODEL_ID;
     return path.join(bundledModelsDir(), modelId);
   }
 
@@ -98,17 +119,18 @@ export class Shoebox {
   }
 
   /** The search service over the active model's embeddings, loaded from the store once. */
-  searchService(): Promise<SearchService> {
+  searchService(): Promise<LoadedSearch> {
     this.search ??= (async () => {
       const model = await this.activeModel();
       const info = model.client.info();
       const index = new EmbeddingIndex(info.embedDim);
+      const service = new SearchService({ index, encodeText: (texts) => model.client.encodeTexts(texts) });
       const { ids, matrix, dim } = this.store.embeddings.loadAll(model.id);
       if (ids.length > 0) {
         if (dim !== info.embedDim) throw new Error(`Stored embeddings have ${dim} dimensions but ${model.id} makes ${info.embedDim}: re-index the library.`);
-        index.load(ids, matrix);
+        service.loadImages(ids, matrix);
       }
-      return new SearchService(index, (texts) => model.client.encodeTexts(texts));
+      return { service, index };
     })();
     this.search.catch(() => (this.search = null));
     return this.search;
@@ -118,7 +140,7 @@ export class Shoebox {
   invalidateSearch(): void {
     const current = this.search;
     this.search = null;
-    void current?.then((s) => s.close()).catch(() => undefined);
+    void current?.then((s) => s.index.close()).catch(() => undefined);
   }
 
   /** A user-given photo path as stored (absolute, symlinks resolved); unchanged when it does not exist. */
@@ -138,12 +160,12 @@ export class Shoebox {
     const roots = this.store.roots.list().filter((r) => !rootIds || rootIds.includes(r.id));
     const plan = await planScan(this.store, roots.map((r) => ({ id: r.id, path: r.path })), model.id, {
       signal: ctx.signal,
-      onProgress: (p) => ctx.progress({ done: 0, total: 0, currentFile: p.currentPath, phase: 'scanning' }),
+      onProgress: (p) => ctx.progress({ done: 0, total: null, currentFile: p.currentPath }),
     });
     const search = this.search ? await this.search : null;
     for (const m of plan.moved) {
       const vector = this.store.embeddings.get(m.photoId, model.id);
-      if (vector) search?.index.upsert(m.photoId, vector);
+      if (vector) search?.service.upsertImage(m.photoId, vector);
     }
     const run = await indexCandidates(
       {
@@ -157,9 +179,9 @@ export class Shoebox {
       plan.toIndex,
       {
         signal: ctx.signal,
-        onProgress: (p) => ctx.progress({ ...p, phase: 'indexing' }),
+        onProgress: (p) => ctx.progress(p),
         onCommitted: (items) => {
-          for (const { photoId, vector } of items) search?.index.upsert(photoId, vector);
+          for (const { photoId, vector } of items) search?.service.upsertImage(photoId, vector);
         },
       },
     );
@@ -179,10 +201,10 @@ export class Shoebox {
   }
 
   async close(): Promise<void> {
-    this.jobs.cancelAll();
+    await this.jobs.shutdown();
     const model = this.model ? await this.model.catch(() => null) : null;
     const search = this.search ? await this.search.catch(() => null) : null;
-    search?.close();
+    search?.index.close();
     await model?.client.close();
     this.store.close();
   }

@@ -54,14 +54,19 @@ async function main(): Promise<void> {
     send({ kind: 'startFailed', error: message(err) });
     return;
   }
+  const serve = async (req: InferenceRequest): Promise<void> => {
+    try {
+      send({ kind: 'result', id: req.id, embeddings: await handle(model, req) });
+      if (req.op === 'close') port.close();
+    } catch (err) {
+      send({ kind: 'error', id: req.id, error: message(err) });
+    }
+  };
+  // One request at a time, in arrival order: runs block the thread anyway, and a 'close' must not
+  // release the sessions under a run that is still waiting for its turn.
+  let queue = Promise.resolve();
   port.on('message', (req: InferenceRequest) => {
-    handle(model, req).then(
-      (embeddings) => {
-        send({ kind: 'result', id: req.id, embeddings });
-        if (req.op === 'close') port.close();
-      },
-      (err: unknown) => send({ kind: 'error', id: req.id, error: message(err) }),
-    );
+    queue = queue.then(() => serve(req));
   });
   send({ kind: 'ready', info: model.info() });
 }

@@ -104,7 +104,7 @@ def write_model_folder(out: str, model: Clip, cfg: ClipConfig, manifest: dict, e
     print(f"wrote {out}: {len(files)} files, {total / 1e6:.2f} MB")
 
 
-def parity_fixture(model: Clip, data: str, fixture: str, n_images: int = 6) -> None:
+def parity_fixture(model: Clip, data: str, fixture: str, model_dir: str, n_images: int = 6) -> None:
     """PNG images already at the model size (so resizing is the identity and the TypeScript path sees
     the same pixels), caption texts, and the PyTorch embeddings of both."""
     from PIL import Image
@@ -127,7 +127,7 @@ def parity_fixture(model: Clip, data: str, fixture: str, n_images: int = 6) -> N
     model.eval()
     with torch.no_grad():
         img_emb = model.visual(ds.to_input(images))
-        ids = torch.tensor(tokenize_like_dataset(texts, data), dtype=torch.int64)
+        ids = torch.tensor(tokenize_with_app(texts, data, model_dir), dtype=torch.int64)
         txt_emb = model.textual(ids)
     write_json(os.path.join(fixture, "parity.json"), {
         "images": [{"file": n, "embedding": e.tolist()} for n, e in zip(names, img_emb)],
@@ -136,14 +136,14 @@ def parity_fixture(model: Clip, data: str, fixture: str, n_images: int = 6) -> N
     print(f"wrote parity fixture {fixture}: {n_images} images, {len(texts)} texts")
 
 
-def tokenize_like_dataset(texts: list[str], data: str) -> list[list[int]]:
+def tokenize_with_app(texts: list[str], data: str, model_dir: str) -> list[list[int]]:
     """Token ids from the TypeScript tokenizer (the one the app runs), via tsx."""
     import subprocess
 
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     meta = json.load(open(os.path.join(data, "meta.json")))
     out = subprocess.run(
-        ["npx", "tsx", "models/recipe/tokenize-cli.ts", "--model", "models/shoebox-mini",
+        ["npx", "tsx", "models/recipe/tokenize-cli.ts", "--model", os.path.abspath(model_dir),
          "--context-length", str(meta["contextLength"])],
         input=json.dumps(texts), capture_output=True, text=True, cwd=root, check=True,
     )
@@ -154,14 +154,16 @@ def vit_b32_random(out: str) -> None:
     """An untrained network with CLIP ViT-B/32's exact shapes, for inference-speed benchmarks only."""
     from vit import ViTClip
 
+    src = os.path.join(os.path.dirname(__file__), "..", "shoebox-mini", "textual")
+    # The bundled tokenizer's end-of-text id (< 49408), so the text feature is read where it lands.
+    eot = json.load(open(os.path.join(src, "tokenizer.json")))["model"]["vocab"]["<|endoftext|>"]
     torch.manual_seed(0)
-    model = ViTClip().eval()
+    model = ViTClip(eot_id=eot).eval()
     cfg = model.cfg
     export_onnx(Visual(model), torch.zeros(2, 3, 224, 224), "image", os.path.join(out, "visual", "model.onnx"))
     text = torch.zeros(2, 77, dtype=torch.int64)
-    text[:, 1] = 49407
+    text[:, 1] = eot
     export_onnx(Textual(model), text, "text", os.path.join(out, "textual", "model.onnx"))
-    src = os.path.join(os.path.dirname(__file__), "..", "shoebox-mini", "textual")
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(os.path.join(src, name), os.path.join(out, "textual", name))
     tok_cfg = json.load(open(os.path.join(out, "textual", "tokenizer_config.json")))
@@ -214,7 +216,7 @@ def main() -> None:
     }
     write_model_folder(args.out, model, cfg, manifest, {"vision_cfg": {"widths": list(cfg.vision_widths)}})
     if args.data:
-        parity_fixture(model, args.data, args.fixture)
+        parity_fixture(model, args.data, args.fixture, args.out)
 
 
 if __name__ == "__main__":

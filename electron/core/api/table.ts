@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiError, defineOperation, parseInput } from './define.js';
 import type { Shoebox } from '../shoebox.js';
 import { PhotoQueries, type PhotoSummary } from '../store/photo-queries.js';
+import { parseQuery, QueryError, type QueryTerm } from '../search/query.js';
 
 const id = z.number().int().positive();
 const limit = z.number().int().min(1).max(1000);
@@ -57,7 +58,7 @@ export const api = {
         modelDir: core.modelDir(),
         modelError,
         errors: core.store.errors.count(),
-        jobs: core.jobs.list().filter((j) => j.state === 'running' || j.state === 'queued'),
+        jobs: core.jobs.active(),
       };
     },
   }),
@@ -96,16 +97,16 @@ export const api = {
     summary: 'Scan the library folders and index new or changed photos, as a background job',
     input: z.object({ rootIds: z.array(id).optional() }).strict(),
     async run(core, input) {
-      const job = core.jobs.start('index', { rootIds: input.rootIds ?? null }, (ctx) => core.indexLibrary(ctx, input.rootIds));
-      return { jobId: job.id };
+      const jobId = core.startJob('index', { rootIds: input.rootIds ?? null }, (ctx) => core.indexLibrary(ctx, input.rootIds));
+      return { jobId };
     },
   }),
 
   'jobs.list': defineOperation({
-    summary: 'Recent jobs and their state',
+    summary: 'Running jobs with progress, and recent finished ones',
     input: z.object({}).strict(),
     async run(core) {
-      return core.jobs.list();
+      return { active: core.jobs.active(), recent: core.store.jobs.list(20) };
     },
   }),
 
@@ -113,7 +114,10 @@ export const api = {
     summary: 'Wait for a job of this session to finish and return its result',
     input: z.object({ jobId: id }).strict(),
     async run(core, input) {
-      return core.jobs.wait(input.jobId);
+      const outcome = core.waitJob(input.jobId);
+      if (!outcome) throw new ApiError('not-found', `Job ${input.jobId} was not started in this session.`);
+      const o = await outcome;
+      return o.state === 'failed' ? { state: o.state, error: o.error.message } : o;
     },
   }),
 
@@ -129,14 +133,17 @@ export const api = {
     summary: 'Photos ranked by similarity to a text query; supports "beach + sunset - people" and "2:dog"',
     input: z.object({ query: z.string().min(1).max(1000), limit: limit.default(50), filter: filter.default({}) }).strict(),
     async run(core, input) {
-      const search = await core.searchService();
-      const only = queries(core).matching(input.filter);
+      let terms: QueryTerm[];
       try {
-        const result = await search.searchText(input.query, input.limit, only ? { filter: only } : {});
-        return { terms: result.terms, hits: withScores(core, result.hits) };
+        terms = parseQuery(input.query).terms;
       } catch (err) {
-        throw new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+        if (err instanceof QueryError) throw new ApiError('bad-input', err.message);
+        throw err;
       }
+      const { service } = await core.searchService();
+      const only = queries(core).matching(input.filter) ?? undefined;
+      const hits = await service.searchText(input.query, input.limit, only);
+      return { terms, hits: withScores(core, hits) };
     },
   }),
 
@@ -151,9 +158,9 @@ export const api = {
       if (!photo || photo.status !== 'indexed') {
         throw new ApiError('not-found', `${input.path ?? `Photo ${input.photoId}`} is not an indexed photo of this library.`);
       }
-      const search = await core.searchService();
-      const only = queries(core).matching(input.filter);
-      const hits = search.searchSimilar(photo.id, input.limit, only ? { filter: only } : {});
+      const { service } = await core.searchService();
+      const only = queries(core).matching(input.filter) ?? undefined;
+      const hits = service.searchSimilar(photo.id, input.limit, only);
       return { photo: withScores(core, [{ id: photo.id, score: 1 }])[0]!, hits: withScores(core, hits) };
     },
   }),

@@ -34,7 +34,8 @@ const ManifestSchema = z.looseObject({
   displayName: z.string().min(1),
   source: z.string().min(1),
   license: z.string().min(1),
-  files: z.array(ManifestFileSchema).min(1),
+  // May be empty (e.g. a benchmark-only export): verifyManifest then reports every required file as unlisted.
+  files: z.array(ManifestFileSchema),
 });
 
 export type ModelManifest = z.infer<typeof ManifestSchema>;

@@ -2,6 +2,8 @@
 // decoding becomes one ImageDecodeError that names the file, with a code for the caller
 // (skip, retry, report) and a short human reason.
 
+import { containerOf, isCutShort } from './container.js';
+
 export type ImageDecodeCode = 'empty' | 'truncated' | 'corrupt' | 'unsupported' | 'too-large' | 'unreadable';
 
 export class ImageDecodeError extends Error {
@@ -58,31 +60,25 @@ export function notAnImage(file: string, bytes: Buffer, cause?: unknown): ImageD
   return new ImageDecodeError(file, 'unsupported', reason, { cause });
 }
 
-// libpng reports a cut-off file and a damaged one alike ("libpng read error"), so look for
-// the closing IEND chunk to tell them apart.
-function pngIsComplete(bytes: Buffer): boolean {
-  return bytes.subarray(-12, -8).equals(Buffer.from([0, 0, 0, 0])) && bytes.subarray(-8, -4).toString('latin1') === 'IEND';
-}
-
-/** Maps an error thrown by sharp/libvips (or the HEIC decoder) while decoding pixels. */
-export function decodeError(file: string, format: string, bytes: Buffer, err: unknown): ImageDecodeError {
+/**
+ * Maps an error thrown by sharp/libvips (or the HEIC decoder) while reading a header or
+ * decoding pixels. Decoders word a cut-off file differently (libpng and libheif call it a
+ * read or processing error), so the container's own structure is checked as well.
+ */
+export function decodeError(file: string, bytes: Buffer, err: unknown): ImageDecodeError {
   const message = err instanceof Error ? err.message : String(err);
   const lower = message.toLowerCase();
-  if (lower.includes('unsupported image format')) return notAnImage(file, bytes, err);
+  const container = containerOf(bytes);
+  if (lower.includes('unsupported image format') && !container) return notAnImage(file, bytes, err);
   if (lower.includes('exceeds pixel limit')) {
     return new ImageDecodeError(file, 'too-large', 'image too large for the pixel limit', { cause: err });
   }
-  if (
-    lower.includes('premature end') ||
-    lower.includes('truncated') ||
-    lower.includes('unexpected end') ||
-    lower.includes('not enough data') ||
-    (format === 'png' && lower.includes('read error') && !pngIsComplete(bytes))
-  ) {
+  const saysTruncated = ['premature end', 'truncated', 'unexpected end', 'not enough data'].some((s) => lower.includes(s));
+  if (saysTruncated || (container && isCutShort(bytes, container))) {
     return new ImageDecodeError(file, 'truncated', 'image data is truncated (the file is incomplete)', { cause: err });
   }
   // libvips repeats its message once per failed tile; one line is enough for a person.
   const detail = message.replace(/^Input (buffer|file) has corrupt header: /, '').split('\n')[0]?.trim() ?? '';
-  const what = lower.includes('corrupt header') ? 'image header is corrupt' : 'image data is corrupt';
+  const what = lower.includes('corrupt header') || lower.includes('unsupported image format') ? 'image header is corrupt' : 'image data is corrupt';
   return new ImageDecodeError(file, 'corrupt', detail ? `${what} (${detail})` : what, { cause: err });
 }

@@ -8,8 +8,10 @@ import { ImageDecodeError, decodeError } from './errors.js';
 /**
  * 120 MP: above every common camera (100–102 MP medium format: Fujifilm GFX100, Hasselblad
  * X2D) and phone panoramas, below what a crafted file needs to hurt. sharp's default
- * (268 MP, 16383²) lets a 15000² bomb through; fully decoding 120 MP of RGB costs ~360 MB,
- * tolerable once, not several at once. A 150 MP Phase One file is refused with this message.
+ * (268 MP) lets a 15000² bomb through. Most files stream through libvips (a 120 MP plain PNG:
+ * +66 MB peak RSS, measured), but some must be held whole: an interlaced 120 MP PNG took
+ * +400 MB, HEIC via heic-decode 4 bytes a pixel (480 MB). That is tolerable for one photo at
+ * a time, not for a larger limit times several in flight. A 150 MP Phase One file is refused.
  */
 export const MAX_INPUT_PIXELS = 120_000_000;
 
@@ -34,9 +36,10 @@ export async function inspectPhoto(file: string, bytes: Buffer): Promise<PhotoHe
   if (bytes.length === 0) throw new ImageDecodeError(file, 'empty', 'file is empty');
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // No limit on reading the header: the limit is applied below, with the size in the message.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw decodeError(file, 'unknown', bytes, err);
+    throw decodeError(file, bytes, err);
   }
   const format = meta.format;
   if (!PHOTO_FORMATS.has(format)) {

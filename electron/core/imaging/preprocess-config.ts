@@ -20,20 +20,19 @@ export interface PreprocessConfig {
 
 const side = z.number().int().min(1).max(4096);
 // open_clip also accepts one number for all three channels.
-const triple = (item: z.ZodNumber) =>
-  z.union([
-    z.tuple([item, item, item]),
-    item.transform((v): [number, number, number] => [v, v, v]),
-  ]);
+const triple = (item: z.ZodNumber, what: string) =>
+  z.union([z.tuple([item, item, item]), item.transform((v): [number, number, number] => [v, v, v])], {
+    error: `expected ${what}: one number or three (R, G, B)`,
+  });
 
 // Defaults are open_clip's PreprocessCfg defaults (src/open_clip/transform.py), so an older
 // config that omits a key means what it meant there. open_clip's 'random' interpolation is
 // bicubic at inference time.
 const schema = z.object({
-  size: z.union([side, z.tuple([side, side])]),
+  size: z.union([side, z.tuple([side, side])], { error: 'expected a side in pixels or [height, width], 1..4096' }),
   mode: z.literal('RGB').optional(),
-  mean: triple(z.number().finite()),
-  std: triple(z.number().finite().positive()),
+  mean: triple(z.number().finite(), 'finite numbers'),
+  std: triple(z.number().finite().positive(), 'positive numbers'),
   interpolation: z
     .enum(['bicubic', 'bilinear', 'nearest', 'random'])
     .default('bicubic')

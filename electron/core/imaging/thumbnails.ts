@@ -19,15 +19,16 @@ export function thumbnailPath(cacheDir: string, contentHash: string): string {
 /** Writes the thumbnail (temp file in the same folder, then rename) and returns its path. */
 export async function writeThumbnail(cacheDir: string, contentHash: string, buf: Buffer): Promise<string> {
   const target = thumbnailPath(cacheDir, contentHash);
-  await mkdir(path.dirname(target), { recursive: true });
   // Same folder, so the rename is atomic; a unique name, so concurrent writers don't collide.
   // No fsync: after a power cut a thumbnail may be lost or empty, and it is remade from the photo.
   const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    await mkdir(path.dirname(target), { recursive: true });
     await writeFile(temp, buf, { flag: 'wx' });
     await rename(temp, target);
   } catch (err) {
-    await rm(temp, { force: true });
+    // Best effort: the original error is the one worth reporting.
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new Error(`Cannot write thumbnail ${target}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   return target;

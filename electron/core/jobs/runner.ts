@@ -173,7 +173,7 @@ export class JobRunner {
     const startedAt = this.now();
     job.state = 'running';
     job.meter = new RateMeter(startedAt);
-    this.repo.markRunning(job.id, startedAt);
+    this.persist(() => this.repo.markRunning(job.id, startedAt));
     this.emit(job);
     const ctx: JobContext = { jobId: job.id, signal: job.controller.signal, progress: (p) => this.progress(job, p) };
     let outcome: JobOutcome<T>;

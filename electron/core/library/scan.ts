@@ -41,7 +41,8 @@ export interface ScanPlan {
   filesSeen: number;
   /** Files needing no work (including touched-but-identical ones and ones back at their path). */
   unchanged: number;
-  /** Files recognised by content at a new path; already relocated in the store. */
+  /** Files recognised by content at a new path; already relocated in the store (and in toIndex too
+   *  only when they lack this model's embedding). */
   moved: { photoId: number; from: string; to: string }[];
   /** Photos marked missing by this scan. */
   missing: number;
@@ -190,8 +191,7 @@ function applyNewFile(store: Store, plan: ScanPlan, file: WalkedFile, hash: stri
   store.photos.relocate(source.id, location(file));
   plan.moved.push({ photoId: source.id, from: source.path, to: file.path });
   if (goneThisScan.has(source.id)) plan.missing--;
-  if (store.embeddings.hasEmbedding(source.id, modelId)) plan.unchanged++;
-  else plan.toIndex.push({ ...location(file), contentHash: hash });
+  if (!store.embeddings.hasEmbedding(source.id, modelId)) plan.toIndex.push({ ...location(file), contentHash: hash });
 }
 
 /**

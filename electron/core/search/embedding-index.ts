@@ -1,20 +1,21 @@
-// The active model's image embeddings held in memory for search: one contiguous float32 matrix
-// (L2-normalised rows, the exact copy) plus an int8 copy that a WebAssembly SIMD kernel scans.
-// A query scores every row on the int8 copy, keeps the best k·RERANK_FACTOR (+ RERANK_EXTRA)
-// rows that pass the filter, and reranks those with exact float32 dot products, so returned
-// scores are exact and ids match exact search except when the int8 shortlist misses a true
-// top-k row (measured recall@10 ≥ 0.99, see test/bench/search.bench.ts).
+// The active model's image embeddings held in memory for search, as two contiguous matrices of
+// L2-normalised rows: an int8 copy that a WebAssembly SIMD kernel scans, and a rerank copy
+// (float16 by default, or float32; see row-store.ts). A query scores every row on the int8 copy,
+// keeps the best k·RERANK_FACTOR + RERANK_EXTRA rows that pass the filter, and reranks those on
+// the rerank copy, so ids match exact float32 search except when the int8 shortlist misses a
+// true top-k row or two scores differ by less than the rerank copy's rounding (measured
+// recall@10 ≥ 0.99, see test/bench/search.bench.ts).
 //
 // Rows are dense: ids map to rows through a Map, removal moves the last row into the hole, and
-// capacity doubles when full. Memory per row at 512 dims: 2048 B float32 + 512 B int8 + 8 B
-// scores; 100k photos ≈ 260 MB. The float32 copy stays float32 rather than float16 because it
-// is also the source of vector(id) and of "more like this" queries.
+// capacity doubles when full. Memory per row at 512 dims: 512 B int8 + 1024 B float16 (or
+// 2048 B float32) + 16 B bookkeeping; 100k photos ≈ 155 MB (float16) or 260 MB (float32).
 
 import { availableParallelism } from 'node:os';
 import { QuantizedMatrix } from './quantized-matrix.js';
+import { createRowStore, type RowPrecision, type RowStore } from './row-store.js';
 import { ScanPool } from './scan-pool.js';
 import { TopK } from './top-k.js';
-import { dot, normalizeInto } from './vector-math.js';
+import { normalizeInto } from './vector-math.js';
 
 export interface SearchHit {
   id: number;
@@ -33,6 +34,8 @@ export interface EmbeddingIndexOptions {
   threads?: 1 | 2;
   /** Below this many rows a scan stays on the calling thread (waking a worker costs more). */
   parallelMinRows?: number;
+  /** Layout of the rerank copy (default float16: half the memory, scores within ~1e-4). */
+  precision?: RowPrecision;
 }
 
 /** Candidates reranked exactly: k·RERANK_FACTOR + RERANK_EXTRA (chosen from recall measurements). */
@@ -45,13 +48,15 @@ const MAX_DIM = 8192;
 export class EmbeddingIndex {
   private capacity = 0;
   private rows = 0;
-  private exact = new Float32Array(0);
+  private exact: RowStore;
   private rowIds = new Float64Array(0);
   private readonly rowOf = new Map<number, number>();
   private quant: QuantizedMatrix;
   private pool: ScanPool | null = null;
   private threads: 1 | 2;
   private readonly parallelMinRows: number;
+  private readonly precision: RowPrecision;
+  /** Normalised query, and normalised row on the way in. */
   private readonly scratch: Float32Array;
 
   constructor(
@@ -63,7 +68,9 @@ export class EmbeddingIndex {
     }
     this.threads = opts.threads ?? (availableParallelism() > 1 ? 2 : 1);
     this.parallelMinRows = opts.parallelMinRows ?? DEFAULT_PARALLEL_MIN_ROWS;
+    this.precision = opts.precision ?? 'float16';
     this.scratch = new Float32Array(dim);
+    this.exact = createRowStore(this.precision, dim, 0);
     this.quant = this.allocate(MIN_CAPACITY);
   }
 
@@ -122,8 +129,7 @@ export class EmbeddingIndex {
     if (row === undefined) return false;
     const last = this.rows - 1;
     if (row !== last) {
-      const d = this.dim;
-      this.exact.copyWithin(row * d, last * d, last * d + d);
+      this.exact.copyRow(last, row);
       this.quant.copyRow(last, row);
       const movedId = this.rowIds[last] as number;
       this.rowIds[row] = movedId;
@@ -134,14 +140,13 @@ export class EmbeddingIndex {
     return true;
   }
 
-  /** A copy of the stored (normalised) vector of `id`. */
+  /** A copy of the stored (normalised; float16-rounded by default) vector of `id`. */
   vector(id: number): Float32Array | undefined {
     const row = this.rowOf.get(id);
-    if (row === undefined) return undefined;
-    return this.exact.slice(row * this.dim, (row + 1) * this.dim);
+    return row === undefined ? undefined : this.exact.read(row);
   }
 
-  /** The k ids most similar to `query` (normalised here), best first, with exact cosine scores. */
+  /** The k ids most similar to `query` (normalised here), best first, with cosine scores. */
   search(query: Float32Array, k: number, opts: SearchOptions = {}): SearchHit[] {
     if (query.length !== this.dim) {
       throw new Error(`embedding-index: query has ${query.length} values, expected ${this.dim}`);
@@ -161,7 +166,7 @@ export class EmbeddingIndex {
     const shortlist = this.shortlist(this.quant.scores(n), k * RERANK_FACTOR + RERANK_EXTRA, opts);
     const best = new TopK(k);
     for (const { item: row } of shortlist) {
-      best.push(dot(this.exact, row * this.dim, q, 0, this.dim), this.rowIds[row] as number);
+      best.push(this.exact.dot(row, q), this.rowIds[row] as number);
     }
     return best.drain().map(({ item, score }) => ({ id: item, score }));
   }
@@ -202,11 +207,12 @@ export class EmbeddingIndex {
   }
 
   private writeRow(row: number, id: number, src: Float32Array, srcOff: number): void {
-    const d = this.dim;
-    if (!normalizeInto(src, srcOff, d, this.exact, row * d)) {
+    const v = this.scratch;
+    if (!normalizeInto(src, srcOff, this.dim, v, 0)) {
       throw new Error(`embedding-index: vector for id ${id} has zero or non-finite norm`);
     }
-    this.quant.setRow(row, this.exact, row * d);
+    this.exact.write(row, v, 0);
+    this.quant.setRow(row, v, 0);
     this.rowIds[row] = id;
     this.rowOf.set(id, row);
   }
@@ -215,15 +221,14 @@ export class EmbeddingIndex {
   private allocate(capacity: number): QuantizedMatrix {
     this.closePool();
     this.capacity = capacity;
-    this.exact = new Float32Array(capacity * this.dim);
+    this.exact = createRowStore(this.precision, this.dim, capacity);
     this.rowIds = new Float64Array(capacity);
     return new QuantizedMatrix(this.dim, capacity, this.threads > 1);
   }
 
   private grow(capacity: number): void {
     const d = this.dim;
-    const exact = new Float32Array(capacity * d);
-    exact.set(this.exact.subarray(0, this.rows * d));
+    const exact = this.exact.grown(capacity, this.rows);
     const rowIds = new Float64Array(capacity);
     rowIds.set(this.rowIds.subarray(0, this.rows));
     const quant = new QuantizedMatrix(d, capacity, this.threads > 1);

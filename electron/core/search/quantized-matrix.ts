@@ -10,6 +10,7 @@
 // copies are rare.
 
 import { DIM_ALIGN, buildScanModule, instantiateScan, type ScanFn } from './simd-kernel.js';
+import { wasm, type WasmMemory, type WasmModule } from './wasm-api.js';
 
 const PAGE = 65536;
 
@@ -18,13 +19,13 @@ function align16(n: number): number {
 }
 
 /** Compiled kernels per (dimPad, shared): compiling is cheap but not free. */
-const moduleCache = new Map<string, WebAssembly.Module>();
+const moduleCache = new Map<string, WasmModule>();
 
-function scanModule(dimPad: number, shared: boolean): WebAssembly.Module {
+function scanModule(dimPad: number, shared: boolean): WasmModule {
   const key = `${dimPad}:${shared}`;
   let mod = moduleCache.get(key);
   if (!mod) {
-    mod = new WebAssembly.Module(buildScanModule(dimPad, shared));
+    mod = new wasm.Module(buildScanModule(dimPad, shared));
     moduleCache.set(key, mod);
   }
   return mod;
@@ -32,8 +33,8 @@ function scanModule(dimPad: number, shared: boolean): WebAssembly.Module {
 
 export class QuantizedMatrix {
   readonly dimPad: number;
-  readonly memory: WebAssembly.Memory;
-  readonly module: WebAssembly.Module;
+  readonly memory: WasmMemory;
+  readonly module: WasmModule;
   readonly queryPtr = 0;
   readonly scalesPtr: number;
   readonly outPtr: number;
@@ -60,8 +61,8 @@ export class QuantizedMatrix {
       throw new Error(`quantized-matrix: ${capacity} rows of ${dim} dims exceed the 4 GiB WebAssembly memory limit`);
     }
     this.memory = shared
-      ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
-      : new WebAssembly.Memory({ initial: pages, maximum: pages });
+      ? new wasm.Memory({ initial: pages, maximum: pages, shared: true })
+      : new wasm.Memory({ initial: pages, maximum: pages });
     this.module = scanModule(this.dimPad, shared);
     this.scanFn = instantiateScan(this.module, this.memory);
     // The memory never grows, so these views stay valid for the matrix's lifetime.

@@ -12,6 +12,8 @@
 // codes are int8 rows of dimPad bytes, query is dimPad int16 values, scales and out are f32.
 // int8 × int16 products summed over 512 dims stay far below 2^31, so the i32 sums are exact.
 
+import { wasm, type WasmMemory, type WasmModule } from './wasm-api.js';
+
 /** Rows of the quantised matrix are padded with zeros to a multiple of this many dimensions. */
 export const DIM_ALIGN = 16;
 
@@ -189,8 +191,8 @@ export function buildScanModule(dimPad: number, shared: boolean): Uint8Array {
 export type ScanFn = (codes: number, scales: number, query: number, out: number, start: number, end: number) => void;
 
 /** Instantiates a compiled scan module against `memory` and returns its scan function. */
-export function instantiateScan(module: WebAssembly.Module, memory: WebAssembly.Memory): ScanFn {
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+export function instantiateScan(module: WasmModule, memory: WasmMemory): ScanFn {
+  const instance = new wasm.Instance(module, { env: { memory } });
   const scan = instance.exports['scan'];
   if (typeof scan !== 'function') throw new Error('simd-kernel: module has no scan export');
   return scan as ScanFn;

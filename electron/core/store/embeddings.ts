@@ -4,7 +4,7 @@ import type { Db } from './db.js';
 import { decodeVector, encodeVector, HOST_IS_LITTLE_ENDIAN, l2Normalised } from './vector.js';
 
 export interface EmbeddingMatrix {
-  /** Photo ids in ascending order; row i of `matrix` is the embedding of ids[i]. */
+  /** Photo ids in storage order (not sorted); row i of `matrix` is the embedding of ids[i]. */
   ids: Int32Array;
   /** ids.length × dim values, row-major. */
   matrix: Float32Array;
@@ -31,11 +31,13 @@ export class EmbeddingsRepo {
     this.getStmt = db.prepare<[number, string], Buffer>('SELECT vector FROM embeddings WHERE photo_id = ? AND model_id = ?').pluck();
     this.hasStmt = db.prepare<[number, string], number>('SELECT 1 FROM embeddings WHERE photo_id = ? AND model_id = ?').pluck();
     // Only photos currently at their path take part in search; missing or failed ones keep their
-    // embedding (a moved file gets it back) but stay out of the matrix.
-    const indexed = `FROM embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.model_id = ? AND p.status = 'indexed'`;
+    // embedding (a moved file gets it back) but stay out of the matrix. CROSS JOIN pins the plan
+    // to walking this model's embeddings in storage order with a primary-key lookup per photo:
+    // measured ~1.5-3× less CPU than the planner's own choice (photos first, then a sort).
+    const indexed = `FROM embeddings e CROSS JOIN photos p ON p.id = e.photo_id WHERE e.model_id = ? AND p.status = 'indexed'`;
     this.countIndexedStmt = db.prepare<[string], number>(`SELECT count(*) ${indexed}`).pluck();
     this.dimStmt = db.prepare<[string], number>(`SELECT e.dim ${indexed} LIMIT 1`).pluck();
-    this.iterIndexedStmt = db.prepare<[string], [number, Buffer]>(`SELECT e.photo_id, e.vector ${indexed} ORDER BY e.photo_id`).raw();
+    this.iterIndexedStmt = db.prepare<[string], [number, Buffer]>(`SELECT e.photo_id, e.vector ${indexed}`).raw();
     this.deleteModelStmt = db.prepare<[string]>('DELETE FROM embeddings WHERE model_id = ?');
   }
 

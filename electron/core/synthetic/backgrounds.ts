@@ -31,6 +31,14 @@ function verticalGradient(id: string, stops: Array<[number, RGB]>): string {
   return `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${s}</linearGradient>`;
 }
 
+/** A radial gradient from a colour at `opacity` in the centre to transparent at the edge. */
+function fade(id: string, colour: RGB, opacity: number): string {
+  return (
+    `<radialGradient id="${id}"><stop offset="0" stop-color="${rgb(colour)}" stop-opacity="${opacity}"/>` +
+    `<stop offset="1" stop-color="${rgb(colour)}" stop-opacity="0"/></radialGradient>`
+  );
+}
+
 /** A wavy line across the frame at height y (pixels), as path commands from left to right. */
 function wavyLine(rng: Rng, w: number, y: number, amp: number): string {
   const segments = 6;
@@ -79,27 +87,29 @@ function beach(rng: Rng, w: number, h: number): string {
 function grass(rng: Rng, w: number, h: number): string {
   const s = Math.min(w, h);
   const base = jitter(rng, [70, 135, 45], 10);
+  // Soft lighter and darker patches (radial gradients fading to nothing).
   let patches = '';
-  for (let i = 0; i < 7; i++) {
-    const light = rng.next() < 0.5;
+  for (let i = 0; i < 4; i++) {
     patches +=
-      `<ellipse cx="${n(rng.range(0, w))}" cy="${n(rng.range(0, h))}" rx="${n(s * rng.range(0.15, 0.4))}" ry="${n(s * rng.range(0.08, 0.2))}"` +
-      ` fill="${light ? 'rgb(140,190,70)' : 'rgb(30,80,25)'}" opacity="0.22"/>`;
+      `<ellipse cx="${n(rng.range(0, w))}" cy="${n(rng.range(0, h))}" rx="${n(s * rng.range(0.2, 0.5))}" ry="${n(s * rng.range(0.1, 0.25))}"` +
+      ` fill="url(#${rng.next() < 0.5 ? 'gl' : 'gd'})"/>`;
   }
   const shades: RGB[] = [[45, 105, 30], [80, 150, 50], [105, 170, 60], [60, 125, 40]];
+  // Blades are thin filled triangles: librsvg fills much faster than it strokes curves.
   const paths = shades.map(() => '');
-  for (let i = 0; i < 900; i++) {
+  const half = Math.max(0.4, s * 0.003);
+  for (let i = 0; i < 1200; i++) {
     const x = rng.range(-0.02, 1.02) * w;
     const y = rng.range(0, 1.04) * h;
     const len = s * rng.range(0.025, 0.05) * (0.6 + (0.7 * y) / h); // nearer (lower) blades are longer
     const k = rng.int(0, shades.length - 1);
-    paths[k] += `M${n(x)} ${n(y)}q${n(len * rng.range(-0.15, 0.15))} ${n(-len * 0.5)} ${n(len * rng.range(-0.4, 0.4))} ${n(-len)}`;
+    const lean = len * rng.range(-0.4, 0.4);
+    paths[k] += `M${n(x - half)} ${n(y)}l${n(half + lean)} ${n(-len)}l${n(half - lean)} ${n(len)}Z`;
   }
-  const strokes = paths
-    .map((d, k) => `<path d="${d}" fill="none" stroke="${rgb(shades[k] as RGB)}" stroke-width="${n(Math.max(0.6, s * 0.005))}" stroke-linecap="round"/>`)
-    .join('');
+  const strokes = paths.map((d, k) => `<path d="${d}" fill="${rgb(shades[k] as RGB)}"/>`).join('');
   return (
-    `<defs>${verticalGradient('g', [[0, shade(base, 1.15)], [1, shade(base, 0.8)]])}</defs>` +
+    `<defs>${verticalGradient('g', [[0, shade(base, 1.15)], [1, shade(base, 0.8)]])}` +
+    `${fade('gl', [140, 190, 70], 0.35)}${fade('gd', [30, 80, 25], 0.35)}</defs>` +
     `<rect width="${w}" height="${h}" fill="url(#g)"/>${patches}${strokes}`
   );
 }
@@ -110,8 +120,7 @@ function snow(rng: Rng, w: number, h: number): string {
   const skyLine = withSky ? h * rng.range(0.18, 0.32) : 0;
   let out =
     `<defs>${verticalGradient('sn', [[0, [236, 241, 248]], [1, [222, 231, 244]]])}` +
-    `<radialGradient id="dr"><stop offset="0" stop-color="rgb(170,190,222)" stop-opacity="0.5"/>` +
-    `<stop offset="1" stop-color="rgb(170,190,222)" stop-opacity="0"/></radialGradient>` +
+    fade('dr', [170, 190, 222], 0.5) +
     `${verticalGradient('sk', [[0, jitter(rng, [178, 194, 215], 8)], [1, [222, 229, 238]]])}</defs>` +
     `<rect width="${w}" height="${h}" fill="url(#sn)"/>`;
   if (withSky) {

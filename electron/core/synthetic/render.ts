@@ -66,7 +66,7 @@ export function sceneSvg(spec: SceneSpec, width: number, height: number): string
     const [jr, jg, jb] = obj.colourJitter;
     const d = SHAPE_PATHS[group.shape];
     // Stroke width in the shape's unit coordinates; at least ~0.8 px so it survives small sizes.
-    const stroke = Math.max(0.8, r * 0.045) / r;
+    const stroke = Math.max(0.8, r * 0.035) / r;
     const place = (dx: number, dy: number) =>
       `translate(${(x + dx).toFixed(2)} ${(y + dy).toFixed(2)}) rotate(${obj.rotation.toFixed(2)}) scale(${r.toFixed(3)})`;
     // A soft shadow and a mid-grey outline on every object, whatever its colour, so white

@@ -1,0 +1,52 @@
+// Human-readable output of the CLI commands (the --json form prints the API's answer instead).
+import type { ApiOutput } from '../core/api/table.js';
+import type { IndexSummary } from '../core/shoebox.js';
+
+export function printHits(hits: ApiOutput<'search.text'>['hits'], terms: ApiOutput<'search.text'>['terms'] | null, like?: string): void {
+  if (like) console.log(`Most like ${like}:`);
+  if (terms && terms.length > 1) console.log(`Query: ${terms.map((t) => `${t.weight >= 0 ? '+' : '-'}${Math.abs(t.weight)}×"${t.text}"`).join(' ')}`);
+  if (hits.length === 0) {
+    console.log('No photos indexed yet. Index a folder first: shoebox index ~/Pictures');
+    return;
+  }
+  hits.forEach((h, i) => console.log(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}`));
+}
+
+export function printIndexSummary(s: IndexSummary): void {
+  const parts = [
+    `${s.indexed} indexed`,
+    `${s.unchanged} unchanged`,
+    ...(s.moved ? [`${s.moved} moved or renamed (kept)`] : []),
+    ...(s.missing ? [`${s.missing} missing`] : []),
+    `${s.failed.length + s.scanErrors.length} failed`,
+  ];
+  const rate = s.seconds > 0 ? ` (${(s.indexed / s.seconds).toFixed(1)} photos/s)` : '';
+  console.log(`${s.cancelled ? 'Cancelled' : 'Done'} in ${s.seconds.toFixed(1)} s${rate}: ${parts.join(', ')}.`);
+  for (const e of s.scanErrors) console.log(`  ✗ ${e.path}: ${e.message}`);
+  for (const f of s.failed) console.log(`  ✗ ${f.reason}`);
+}
+
+export function printStatus(s: ApiOutput<'status'>): void {
+  const total = s.photos.indexed + s.photos.failed + s.photos.missing;
+  console.log(`Library:   ${s.dataDir}`);
+  console.log(`Photos:    ${s.photos.indexed} indexed, ${s.photos.failed} failed, ${s.photos.missing} missing (${total} known)`);
+  console.log(`Folders:   ${s.roots.length === 0 ? 'none' : s.roots.map((r) => r.path).join(', ')}`);
+  if (s.model) {
+    const fallback = s.model.providerFallbackReason ? ` (${s.model.providerFallbackReason})` : '';
+    console.log(`Model:     ${s.model.displayName} [${s.model.modelId}], ${s.model.embedDim}-d, ${s.model.imageSize} px`);
+    console.log(`Provider:  ${s.model.provider}${fallback}, ${s.model.threads} threads`);
+  } else {
+    console.log(`Model:     not loaded (${s.modelError ?? 'unknown error'}) from ${s.modelDir}`);
+  }
+  console.log(`Errors:    ${s.errors}${s.errors > 0 ? ' (shoebox errors lists them)' : ''}`);
+  for (const j of s.jobs) console.log(`Job:       ${j.kind} #${j.jobId} ${j.state} ${j.done}/${j.total ?? '?'}`);
+}
+
+export function printErrors(r: ApiOutput<'errors.list'>): void {
+  if (r.total === 0) {
+    console.log('No errors.');
+    return;
+  }
+  for (const e of r.errors) console.log(`${e.path}\n    ${e.stage}: ${e.message}`);
+  console.log(`${r.total} file(s) could not be indexed.`);
+}
