@@ -1,7 +1,8 @@
 // CLIP encoder speed, in-process vs in the inference worker, side by side in one run:
 //   image encoder images/s at batch 1 and batch 8, text encoder ms per single query,
 //   and the longest stall of the calling thread's event loop while images are encoded
-//   (why inference runs in a worker).
+//   (why inference runs in a worker); plus in-process with ONNX Runtime's thread spinning on (the
+//   default is off, see providers.ts).
 // Models: the bundled shoebox-mini and, when exported, the untrained ViT-B/32-shaped net;
 // or the folders given as arguments. CPU provider, threads = cores unless SHOEBOX_THREADS.
 //   npx tsx test/bench/clip-inference.bench.ts [modelDir …]
@@ -16,7 +17,7 @@ const repo = path.resolve(import.meta.dirname, '../..');
 
 export interface ClipBenchRow {
   model: string;
-  where: 'in-process' | 'worker';
+  where: 'in-process' | 'in-process, spinning' | 'worker';
   imagesPerS1: number;
   imagesPerS8: number;
   textMsPerQuery: number;
@@ -80,9 +81,12 @@ export async function runClipBench(dirs?: string[]): Promise<ClipBenchRow[]> {
     const pixels = 3 * folder.imageSize * folder.imageSize;
     const options = { provider: 'cpu', ...(threads ? { threads } : {}) };
     const total = folder.imageSize >= 200 ? 32 : 256;
-    const local = await openClipModel(dir, options);
-    rows.push(await measure(folder.manifest.id, 'in-process', { images: (b) => local.image.encode(b), texts: (t) => local.text.encode(t) }, pixels, total));
-    await local.close();
+    for (const spinning of [false, true]) {
+      const local = await openClipModel(dir, { ...options, spinning });
+      const enc: Encoders = { images: (b) => local.image.encode(b), texts: (t) => local.text.encode(t) };
+      rows.push(await measure(folder.manifest.id, spinning ? 'in-process, spinning' : 'in-process', enc, pixels, total));
+      await local.close();
+    }
     const client = await createInferenceClient({ modelDir: dir, ...options });
     rows.push(await measure(folder.manifest.id, 'worker', { images: (b) => client.encodeImages(b), texts: (t) => client.encodeTexts(t) }, pixels, total));
     console.log(`${folder.manifest.id}: ${folder.imageSize}px, embed ${folder.embedDim}, batch ${client.info().batch}, threads ${client.info().threads}`);
@@ -98,8 +102,8 @@ export async function runClipBench(dirs?: string[]): Promise<ClipBenchRow[]> {
       'max loop stall ms': r.maxLoopStallMs.toFixed(1),
     })),
   );
-  for (let i = 0; i + 1 < rows.length; i += 2) {
-    const [a, b] = [rows[i] as ClipBenchRow, rows[i + 1] as ClipBenchRow];
+  for (let i = 0; i + 2 < rows.length; i += 3) {
+    const [a, b] = [rows[i] as ClipBenchRow, rows[i + 2] as ClipBenchRow];
     console.log(
       `${a.model} worker ÷ in-process: b1 ${(b.imagesPerS1 / a.imagesPerS1).toFixed(2)}, b8 ${(b.imagesPerS8 / a.imagesPerS8).toFixed(2)}, ` +
         `text ${(b.textMsPerQuery / a.textMsPerQuery).toFixed(2)} (time)`,

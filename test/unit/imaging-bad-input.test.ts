@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { ImageDecodeError, preparePhoto, type ImageDecodeCode } from '../../electron/core/imaging/decode.js';
-import { BLUE, RED, clipConfig, halves, tempDir } from '../fixtures/imaging/make.js';
+import { BLUE, FIXTURES, RED, clipConfig, halves, tempDir } from '../fixtures/imaging/make.js';
 
 const cfg = clipConfig();
 
@@ -77,6 +77,22 @@ test('truncated JPEG and PNG: truncated', async (t) => {
   await expectFailure(cutPng, 'truncated', /^image data is truncated/);
 });
 
+test('truncated WebP, AVIF, TIFF, GIF and HEIC: truncated (decoders word it differently)', async (t) => {
+  const dir = await tempDir(t);
+  const files: Array<[string, Buffer]> = [
+    ['webp', await noise(300, 200).webp().toBuffer()],
+    ['avif', await noise(300, 200).avif().toBuffer()],
+    ['tiff', await noise(300, 200).tiff({ compression: 'lzw' }).toBuffer()],
+    ['gif', await noise(300, 200).gif().toBuffer()],
+    ['heic', await readFile(path.join(FIXTURES, 'halves-64x48.heic'))],
+  ];
+  for (const [ext, bytes] of files) {
+    const file = path.join(dir, `cut.${ext}`);
+    await writeFile(file, bytes.subarray(0, Math.floor(bytes.length * 0.9)));
+    await expectFailure(file, 'truncated', /^image data is truncated/);
+  }
+});
+
 test("a decoder warning that spoils nothing does not fail the photo (failOn 'error')", async (t) => {
   // "Corrupt JPEG data: 3 extraneous bytes before marker 0xda": sharp's default failOn
   // ('warning') rejects this file, which every viewer shows fine.
@@ -102,6 +118,11 @@ test('corrupt bytes after a valid signature: corrupt', async (t) => {
   const damaged = path.join(dir, 'damaged.png');
   await writeFile(damaged, png);
   await expectFailure(damaged, 'corrupt', /^image data is corrupt/);
+
+  // A TIFF signature with nonsense after it is a damaged image, not "not an image".
+  const tiff = path.join(dir, 'damaged.tif');
+  await writeFile(tiff, Buffer.concat([Buffer.from('II*\0\x08\0\0\0', 'latin1'), Buffer.alloc(600, 0xee)]));
+  await expectFailure(tiff, 'corrupt', /^image header is corrupt/);
 });
 
 test('not an image: text, binary noise, a text file named .jpg, an SVG', async (t) => {

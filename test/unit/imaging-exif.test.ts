@@ -49,6 +49,19 @@ test('orientation 6: upright size and pixels, and the EXIF fields', async (t) =>
   assert.deepEqual([m.width, m.height], [80, 120]);
 });
 
+test('orientation 6 on a photo big enough to be shrunk on load: sizes stay upright', async (t) => {
+  const file = path.join(await tempDir(t), 'big-rotated.jpg');
+  await halves(2000, 1000, RED, BLUE).jpeg().withMetadata({ orientation: 6 }).toFile(file);
+  const cfg = clipConfig({ size: 64, resize_mode: 'squash' });
+  const photo = await preparePhoto(file, cfg);
+  assert.deepEqual([photo.width, photo.height, photo.thumbWidth, photo.thumbHeight], [1000, 2000, 160, 320]);
+  const thumb = await sharp(photo.thumbnail).metadata();
+  assert.deepEqual([thumb.width, thumb.height], [160, 320]);
+  const side = { width: 64, height: 64 };
+  assert.ok(pixelAt(photo.pixels, cfg, side, 32, 8)[0] > 200, 'red on top');
+  assert.ok(pixelAt(photo.pixels, cfg, side, 32, 56)[2] > 200, 'blue below');
+});
+
 test('a photo without EXIF has null fields', async (t) => {
   const file = path.join(await tempDir(t), 'plain.png');
   await halves(40, 30, RED, BLUE).png().toFile(file);

@@ -60,6 +60,14 @@ test('decodes HEVC-coded HEIC (committed fixture, heic-decode fallback)', async 
   near(pixelAt(photo.pixels, cfg, SIDE, 56, 32), [20, 200, 40], 16, 'heic right');
 });
 
+test('bytes already read by the caller are used instead of reading the file', async (t) => {
+  const dir = await tempDir(t);
+  const bytes = await halves(96, 72, RED, BLUE).png().toBuffer();
+  // The path does not exist: only the given bytes can have been decoded.
+  const photo = await preparePhoto(path.join(dir, 'named-only.png'), cfg, { bytes });
+  assert.deepEqual([photo.format, photo.width, photo.height], ['png', 96, 72]);
+});
+
 test('an animated GIF gives its first frame', async (t) => {
   const file = path.join(await tempDir(t), 'animated.gif');
   const frames = await Promise.all(

@@ -17,6 +17,8 @@ export interface ClipModelOptions {
   imageBatchSize?: number;
   /** Texts per run when the model's batch axis is dynamic (default 32). */
   textBatchSize?: number;
+  /** Busy-waiting ONNX Runtime threads (default off; see SessionSettings.spinning). */
+  spinning?: boolean;
 }
 
 export interface ClipModelInfo {
@@ -57,16 +59,17 @@ export async function openClipModel(modelDir: string, options: ClipModelOptions 
   const imageBatchSize = positiveInt(options.imageBatchSize, 8, 'imageBatchSize');
   const textBatchSize = positiveInt(options.textBatchSize, 32, 'textBatchSize');
   const providers = providerPreference(options.provider);
+  const spinning = options.spinning === true;
   const ort = await loadOrt();
   const tokenizer = await loadClipTokenizer(folder.dir, folder.contextLength);
 
   const held: SharedSession[] = [];
   try {
-    const visual = await acquireSession(folder.files.visualModel, folder.embedDim, { providers, threads });
+    const visual = await acquireSession(folder.files.visualModel, folder.embedDim, { providers, threads, spinning });
     held.push(visual);
     // The text encoder starts from the provider that worked for images; the ones before it already failed.
     const rest = providers.slice(providers.indexOf(visual.provider));
-    const textual = await acquireSession(folder.files.textualModel, folder.embedDim, { providers: rest, threads });
+    const textual = await acquireSession(folder.files.textualModel, folder.embedDim, { providers: rest, threads, spinning });
     held.push(textual);
     const image = new ClipImageEncoder(ort, visual, folder.files.visualModel, folder.imageSize, folder.embedDim, imageBatchSize);
     const text = new ClipTextEncoder(ort, textual, folder.files.textualModel, tokenizer, folder.embedDim, textBatchSize);

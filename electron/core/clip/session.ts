@@ -1,4 +1,4 @@
-// ONNX Runtime sessions for CLIP encoders: created once per (model file, providers, threads) and
+// ONNX Runtime sessions for CLIP encoders: created once per (model file, providers, threads …) and
 // shared, with the model's input/output names, dtypes and batch axis read from the session itself,
 // because published models differ (image/text -> embedding, or pixel_values/input_ids ->
 // image_embeds/text_embeds; int32 or int64 ids; fixed batch 1 or a dynamic batch axis).
@@ -78,7 +78,7 @@ const cache = new Map<string, Entry>();
  * creation, so a model is never loaded twice with the same settings.
  */
 export async function acquireSession(file: string, embedDim: number, settings: SessionSettings): Promise<SharedSession> {
-  const key = JSON.stringify([file, embedDim, settings.providers, settings.threads]);
+  const key = JSON.stringify([file, embedDim, settings.providers, settings.threads, settings.spinning === true]);
   let entry = cache.get(key);
   if (!entry) {
     const promise = (async () => {

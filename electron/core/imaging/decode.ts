@@ -37,6 +37,9 @@ export interface PrepareOptions {
   thumbSize?: number;
   /** Checked between stages: a decode in progress runs to its end, then the abort is thrown. */
   signal?: AbortSignal;
+  /** The file's contents when the caller has already read them (e.g. to hash them), so the
+   *  file is still read only once; `file` then only names the photo in errors. */
+  bytes?: Buffer;
 }
 
 /**
@@ -67,7 +70,7 @@ export async function preparePhoto(file: string, cfg: PreprocessConfig, opts: Pr
   signal?.throwIfAborted();
 
   // 1. One read: these bytes feed the header check, the decode and EXIF.
-  const bytes = await readPhoto(file, signal);
+  const bytes = opts.bytes ?? (await readPhoto(file, signal));
 
   // 2. Header only: format, upright size, pixel limit.
   const header = await inspectPhoto(file, bytes);

@@ -84,14 +84,18 @@ export async function readExif(bytes: Buffer): Promise<ExifFields> {
   }
   if (!tags) return { ...NONE };
   const orientation = tags.Orientation;
+  // A position needs both halves.
+  const latitude = coordinate(tags.latitude, 90);
+  const longitude = coordinate(tags.longitude, 180);
+  const located = latitude !== null && longitude !== null;
   return {
     takenAt: isoDate(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? isoDate(tags.CreateDate, tags.OffsetTimeDigitized),
     cameraMake: text(tags.Make),
     cameraModel: text(tags.Model),
     lens: text(tags.LensModel),
     // exifr derives signed decimal degrees from the GPS tags and their N/S/E/W refs.
-    latitude: coordinate(tags.latitude, 90),
-    longitude: coordinate(tags.longitude, 180),
+    latitude: located ? latitude : null,
+    longitude: located ? longitude : null,
     orientation: typeof orientation === 'number' && orientation >= 1 && orientation <= 8 ? orientation : null,
   };
 }
