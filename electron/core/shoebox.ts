@@ -200,7 +200,15 @@ export class Shoebox {
     };
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | null = null;
+
+  /** Stops jobs (they end 'interrupted'), the inference worker and the search threads; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     await this.jobs.shutdown();
     const model = this.model ? await this.model.catch(() => null) : null;
     const search = this.search ? await this.search.catch(() => null) : null;
