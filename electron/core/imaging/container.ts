@@ -1,7 +1,8 @@
 // Container-level facts read straight from a file's bytes, for clearer errors where a decoder
 // only says "failed": which image container the bytes claim to be, and whether that container
-// is visibly cut short (a copy or download that stopped early). JPEG and GIF are left out:
-// their decoders already report a premature end themselves.
+// is visibly cut short (a copy or download that stopped early). Only consulted after a decode
+// failed: libvips' own "premature end" message can be lost when several decodes fail at once
+// (it then says "Unknown error"), so the bytes are the reliable witness.
 
 export type Container = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'isobmff';
 
@@ -54,7 +55,33 @@ export function isCutShort(bytes: Buffer, container: Container): boolean {
     case 'isobmff':
       return isobmffCutShort(bytes);
     case 'jpeg':
-    case 'gif':
-      return false;
+      return jpegCutShort(bytes);
+    case 'gif': // ends with the trailer byte 0x3B
+      return !endsWith(bytes, [0x3b]);
   }
+}
+
+// JPEG: marker segments [FF xx][u16 length] from SOI up to the start of scan (FF DA); a file
+// whose headers are intact up to the scan but which lacks the closing EOI (FF D9) stopped early.
+// Garbage after the signature fails the segment walk and counts as corrupt, not cut short.
+function jpegCutShort(bytes: Buffer): boolean {
+  let pos = 2;
+  while (pos + 4 <= bytes.length) {
+    if (bytes[pos] !== 0xff) return false;
+    const marker = bytes[pos + 1]!;
+    if (marker === 0xff) {
+      pos++; // fill byte
+      continue;
+    }
+    if (marker === 0xda) return !endsWith(bytes, [0xff, 0xd9]);
+    pos += 2 + bytes.readUInt16BE(pos + 2);
+  }
+  return pos > bytes.length; // cut inside the headers
+}
+
+function endsWith(bytes: Buffer, tail: readonly number[]): boolean {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  if (end < tail.length) return false;
+  return tail.every((b, i) => bytes[end - tail.length + i] === b);
 }

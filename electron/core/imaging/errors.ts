@@ -78,7 +78,8 @@ export function decodeError(file: string, bytes: Buffer, err: unknown): ImageDec
     return new ImageDecodeError(file, 'truncated', 'image data is truncated (the file is incomplete)', { cause: err });
   }
   // libvips repeats its message once per failed tile; one line is enough for a person.
-  const detail = message.replace(/^Input (buffer|file) has corrupt header: /, '').split('\n')[0]?.trim() ?? '';
+  const first = message.replace(/^Input (buffer|file) has corrupt header: /, '').split('\n')[0]?.trim() ?? '';
+  const detail = /^unknown error$/i.test(first) ? '' : first; // says nothing a person can use
   const what = lower.includes('corrupt header') || lower.includes('unsupported image format') ? 'image header is corrupt' : 'image data is corrupt';
   return new ImageDecodeError(file, 'corrupt', detail ? `${what} (${detail})` : what, { cause: err });
 }
