@@ -8,6 +8,7 @@
 // stops taking new files; photos already committed stay committed.
 import { readFile } from 'node:fs/promises';
 import { ImageDecodeError, preparePhoto, type PreparedPhoto, type PreprocessConfig } from '../imaging/decode.js';
+import { readError } from '../imaging/errors.js';
 import { writeThumbnail } from '../imaging/thumbnails.js';
 import type { Store } from '../store/index.js';
 import type { ErrorStage } from '../store/errors.js';
@@ -132,7 +133,9 @@ async function prepareOne(
 ): Promise<Prepared | null> {
   try {
     // One read: the same bytes give the content hash (moved-file detection) and the decode.
-    const bytes = await readFile(candidate.path);
+    const bytes = await readFile(candidate.path).catch((err: unknown) => {
+      throw readError(candidate.path, err);
+    });
     const contentHash = candidate.contentHash ?? hashBytes(bytes);
     const photo = await preparePhoto(candidate.path, deps.preprocess, { thumbSize, bytes });
     return { candidate, contentHash, photo };

@@ -1,0 +1,30 @@
+// The contract between the main process and the preload: IPC channel names, the reply of an API
+// call (the transports' common envelope, core/api/envelope.ts, so error codes survive IPC), and
+// the shape of `window.shoebox`. Types and constants only, no 'electron' import, so the sandboxed
+// preload can check itself against it with `import type`.
+import type { ApiEnvelope } from '../core/api/envelope.js';
+import type { ApiInput, ApiName, ApiOutput } from '../core/api/table.js';
+import type { JobEvent } from '../core/jobs/runner.js';
+
+export const IPC = {
+  /** invoke(name, input) → ApiReply */
+  api: 'shoebox:api',
+  /** invoke() → string | null: a folder the person chose in the system dialog */
+  pickFolder: 'shoebox:pick-folder',
+  /** main → renderer: one JobEvent */
+  jobEvent: 'shoebox:job-event',
+} as const;
+
+/** { ok: true, result } | { ok: false, error: { code, message } }; the message never holds a stack trace. */
+export type ApiReply<T = unknown> = ApiEnvelope<T>;
+
+/**
+ * `window.shoebox` in the renderer. `call` resolves to the envelope (not the bare result): a
+ * rejected promise would lose the error's code, as contextBridge copies only an Error's message.
+ */
+export interface ShoeboxBridge {
+  call<N extends ApiName>(name: N, input: ApiInput<N>): Promise<ApiReply<ApiOutput<N>>>;
+  /** Returns the unsubscribe function. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+  pickFolder(): Promise<string | null>;
+}
