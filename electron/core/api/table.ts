@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiError, defineOperation, parseInput } from './define.js';
 import type { Shoebox } from '../shoebox.js';
 import { PhotoQueries, type PhotoSummary } from '../store/photo-queries.js';
+import { photoStats } from '../store/photo-stats.js';
 import { parseQuery, QueryError, type QueryTerm } from '../search/query.js';
 
 const id = z.number().int().positive();
@@ -170,6 +171,14 @@ export const api = {
     input: z.object({ offset: z.number().int().min(0).default(0), limit: limit.default(200), filter: filter.default({}) }).strict(),
     async run(core, input) {
       return queries(core).page(input.filter, input.offset, input.limit);
+    },
+  }),
+
+  'photos.stats': defineOperation({
+    summary: 'Indexed photos per library folder and the range of capture dates (for filters)',
+    input: z.object({}).strict(),
+    async run(core) {
+      return photoStats(core.store.db);
     },
   }),
 

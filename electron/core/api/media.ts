@@ -1,0 +1,110 @@
+// Which file may be shown for a media request: the one place that turns a photo id (or a
+// root-relative path) into a file on disk for the UI. The HTTP server (/media/…) and Electron's
+// shoebox-media:// protocol both call it, so both refuse the same things: ids that are not
+// photos, paths with `..` or encoded separators, and anything whose real path (symlinks
+// resolved) lies outside the library folders or the thumbnail cache.
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Shoebox } from '../shoebox.js';
+import { isInside, resolveInsideRoots } from '../library/roots.js';
+
+export type MediaKind = 'thumb' | 'photo';
+
+export interface MediaFile {
+  /** Real path of the file to send. */
+  file: string;
+  mime: string;
+}
+
+const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.jpe': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.gif': 'image/gif',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.heic': 'image/heic',
+  '.heif': 'image/heif',
+};
+
+/** The MIME type of a photo file by its extension; null for anything that is not a photo type. */
+export function photoMimeType(file: string): string | null {
+  return MIME_BY_EXTENSION[path.extname(file).toLowerCase()] ?? null;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The real path of `file` when it lies inside `folder` (also resolved), else null. */
+async function resolveInsideFolder(file: string, folder: string): Promise<string | null> {
+  try {
+    const [realFile, realFolder] = await Promise.all([realpath(file), realpath(folder)]);
+    return isInside(realFile, realFolder) ? realFile : null;
+  } catch {
+    return null;
+  }
+}
+
+function rootPaths(core: Shoebox): string[] {
+  return core.store.roots.list().map((r) => r.path);
+}
+
+/**
+ * The file for a photo's thumbnail or original, or null when the photo does not exist, has no
+ * such file, or the file's real path is outside where it may be (thumbnail cache / library roots).
+ */
+export async function resolveMedia(core: Shoebox, kind: MediaKind, photoId: number): Promise<MediaFile | null> {
+  if (!Number.isSafeInteger(photoId) || photoId <= 0) return null;
+  const photo = core.store.photos.getById(photoId);
+  if (!photo) return null;
+  if (kind === 'thumb') {
+    if (!photo.thumbPath) return null;
+    const file = await resolveInsideFolder(photo.thumbPath, core.paths.thumbnails);
+    return file && (await isFile(file)) ? { file, mime: 'image/webp' } : null;
+  }
+  const file = await resolveInsideRoots(photo.path, rootPaths(core));
+  const mime = file && photoMimeType(file);
+  return file && mime && (await isFile(file)) ? { file, mime } : null;
+}
+
+// Percent-encodings that could smuggle a separator, a dot segment, NUL or a second decoding pass.
+const DANGEROUS_ENCODING = /%(?:2e|2f|5c|25|00)/i;
+
+/**
+ * A path-style request, `<rootId>/<path inside that root>` with each segment percent-encoded
+ * once (as in a URL), resolved to a photo file inside that root. Null for anything else: dot
+ * segments, encoded dots/slashes/backslashes/percent signs (double encoding), NUL, malformed
+ * encodings, files that are not photo types, and symlinks that lead out of the root.
+ */
+export async function resolveMediaPath(core: Shoebox, requestedPath: string): Promise<MediaFile | null> {
+  if (requestedPath.includes('\0') || requestedPath.includes('\\') || DANGEROUS_ENCODING.test(requestedPath)) return null;
+  const [rootSegment, ...rawSegments] = requestedPath.split('/');
+  if (!rootSegment || !/^[1-9]\d{0,15}$/.test(rootSegment) || rawSegments.length === 0) return null;
+  const root = core.store.roots.get(Number(rootSegment));
+  if (!root) return null;
+  const segments: string[] = [];
+  for (const raw of rawSegments) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+    if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) return null;
+    segments.push(segment);
+  }
+  if (!photoMimeType(segments[segments.length - 1]!)) return null;
+  // Only this root, and its real path: a symlink to a folder elsewhere resolves outside and is refused.
+  const file = await resolveInsideRoots(path.join(root.path, ...segments), [root.path]);
+  // The type comes from the real file, so a photo-named link to another kind of file is refused.
+  const mime = file && photoMimeType(file);
+  return file && mime && (await isFile(file)) ? { file, mime } : null;
+}

@@ -1,0 +1,44 @@
+// The renderer's only way to Shoebox: an API client with one method per concern. Two
+// implementations: http-client.ts (browser mode) and ipc-client.ts (Electron); pick-client.ts
+// chooses at start-up. Types come from the core's API table, so the UI cannot drift from it.
+import type { ApiInput, ApiName, ApiOutput } from '../../../../electron/core/api/table.js';
+import type { WireErrorCode } from '../../../../electron/core/api/envelope.js';
+import type { JobEvent } from '../../../../electron/core/jobs/runner.js';
+
+export type { ApiInput, ApiName, ApiOutput, JobEvent, WireErrorCode };
+
+export type MediaKind = 'thumb' | 'photo';
+
+export interface CallOptions {
+  /** Aborting rejects the call with an AbortError at once; the answer, if it comes, is dropped. */
+  signal?: AbortSignal;
+}
+
+export interface ShoeboxClient {
+  call<N extends ApiName>(name: N, input: ApiInput<N>, options?: CallOptions): Promise<ApiOutput<N>>;
+  /** Job progress (indexing …); returns the unsubscribe function. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /** The URL of a photo's thumbnail or original, for <img src>. */
+  mediaUrl(kind: MediaKind, photoId: number): string;
+  /** A native folder picker (Electron only); null when the person cancelled. */
+  pickFolder?: () => Promise<string | null>;
+}
+
+/** A failed call: the API's error kind and its person-readable message. */
+export class ClientError extends Error {
+  constructor(
+    readonly code: WireErrorCode | 'network',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+export function abortError(): DOMException {
+  return new DOMException('The request was cancelled.', 'AbortError');
+}

@@ -1,0 +1,96 @@
+// What the photo grid and the viewer show: a GridSource. The library is a lazily paged list (for
+// 100 000 photos); search and "similar" results are a plain array with scores. Both are reactive
+// (Svelte runes): reading `count` or `at(i)` in a template updates when pages arrive.
+import type { ApiOutput, ShoeboxClient } from '../api/client.js';
+import { PagedList } from '../grid/paged-list.js';
+
+export type Photo = ApiOutput<'photos.list'>['photos'][number];
+export type PhotoFilter = { rootId?: number; takenFrom?: number; takenTo?: number };
+export type GridItem = Photo & { score?: number };
+
+export interface GridSource {
+  readonly count: number;
+  /** Whether the first answer has arrived (to tell "empty" from "loading"). */
+  readonly ready: boolean;
+  at(index: number): GridItem | undefined;
+  /** Starts loading items [from, to) if they are not here yet. */
+  ensure(from: number, to: number): void;
+  get(index: number): Promise<GridItem | undefined>;
+}
+
+const PAGE = 200;
+
+export class LibrarySource implements GridSource {
+  #list: PagedList<Photo>;
+  #version = $state(0);
+  #generation = $state(0);
+  #count = $state(0);
+  #ready = $state(false);
+
+  constructor(client: ShoeboxClient, filter: PhotoFilter, onError: (err: unknown) => void) {
+    this.#list = new PagedList<Photo>(
+      async (offset, limit) => {
+        const r = await client.call('photos.list', { offset, limit, filter });
+        return { total: r.total, items: r.photos };
+      },
+      () => {
+        this.#count = this.#list.total;
+        this.#ready = true;
+        this.#version++;
+      },
+      PAGE,
+      onError,
+    );
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  at(index: number): GridItem | undefined {
+    void this.#version; // re-read when a page arrives
+    return this.#list.at(index);
+  }
+
+  ensure(from: number, to: number): void {
+    void this.#generation; // an effect calling ensure() runs again after refresh()
+    void this.#list.ensure(from, to);
+  }
+
+  get(index: number): Promise<GridItem | undefined> {
+    return this.#list.get(index);
+  }
+
+  /** The library changed (indexing): reload what is on screen, showing the old pages meanwhile. */
+  refresh(): void {
+    this.#list.refresh();
+    this.#generation++;
+  }
+
+  dispose(): void {
+    this.#list.dispose();
+  }
+}
+
+export class ListSource implements GridSource {
+  readonly ready = true;
+  constructor(readonly items: readonly GridItem[]) {}
+
+  get count(): number {
+    return this.items.length;
+  }
+
+  at(index: number): GridItem | undefined {
+    return this.items[index];
+  }
+
+  ensure(): void {}
+
+  async get(index: number): Promise<GridItem | undefined> {
+    return this.items[index];
+  }
+}
