@@ -3,7 +3,7 @@
 // API's answer as JSON for scripts.
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { Shoebox } from '../core/shoebox.js';
+import { DEMO_SEED, Shoebox } from '../core/shoebox.js';
 import { callApi, type ApiOutput } from '../core/api/table.js';
 import { ApiError } from '../core/api/define.js';
 import { resolveDataDir } from '../core/paths.js';
@@ -175,10 +175,19 @@ const DEMO_QUERIES = ['two red stars on the beach', 'a blue circle at night', 'g
 async function demoCommand(core: Shoebox, args: string[], flags: Flags, countFlag: string | undefined): Promise<number> {
   const count = countFlag === undefined ? 200 : Number(countFlag);
   if (!Number.isInteger(count) || count < 1 || count > 100_000) return usage('--count must be a whole number from 1 to 100000');
-  const folder = path.resolve(args[0] ?? path.join(core.paths.root, 'demo-library'));
-  if (!flags.json) console.log(`Writing ${count} generated photos (and a few broken files) to ${folder} …`);
-  await writeDemoLibrary(folder, { seed: 2026, count, withBadFiles: true });
-  const rootId = await addRootIfNew(core, folder);
+  let rootId: number;
+  let folder: string;
+  if (args[0]) {
+    folder = path.resolve(args[0]);
+    if (!flags.json) console.log(`Writing ${count} generated photos (and a few broken files) to ${folder} …`);
+    await writeDemoLibrary(folder, { seed: DEMO_SEED, count, withBadFiles: true });
+    rootId = await addRootIfNew(core, folder);
+  } else {
+    if (!flags.json) console.log(`Writing ${count} generated photos (and a few broken files) to the data folder …`);
+    const root = await core.addDemoLibrary(count);
+    folder = root.path;
+    rootId = root.id;
+  }
   const summary = await runIndex(core, [rootId], flags);
   const searches: { query: string; hits: ApiOutput<'search.text'>['hits'] }[] = [];
   for (const query of DEMO_QUERIES) {

@@ -16,8 +16,12 @@ import { EmbeddingIndex } from './search/embedding-index.js';
 import { SearchService } from './search/search-service.js';
 import { openStore, type Store } from './store/index.js';
 import { SETTING_ACTIVE_MODEL } from './store/settings.js';
+import { writeDemoLibrary } from './synthetic/index.js';
 import { JobRunner, type JobContext, type JobOutcome } from './jobs/runner.js';
 import type { JsonValue } from './store/json.js';
+
+/** The demo library is the same on every machine. */
+export const DEMO_SEED = 2026;
 
 export interface ShoeboxOptions {
   dataDir: string;
@@ -149,6 +153,19 @@ export class Shoebox {
   }
 
   async addRoot(folder: string) {
+    return addRoot(this.store, folder);
+  }
+
+  /**
+   * The demo library (generated photos, a few broken files among them) in the data folder, added
+   * as a library folder; written once, and reused when it is already a root.
+   */
+  async addDemoLibrary(count: number) {
+    const folder = path.join(this.paths.root, 'demo-library');
+    const real = await this.resolvePhotoPath(folder);
+    const existing = this.store.roots.list().find((r) => r.path === real);
+    if (existing) return existing;
+    await writeDemoLibrary(folder, { seed: DEMO_SEED, count, withBadFiles: true });
     return addRoot(this.store, folder);
   }
 

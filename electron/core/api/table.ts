@@ -94,6 +94,16 @@ export const api = {
     },
   }),
 
+  'library.addDemo': defineOperation({
+    summary: 'Write a generated demo library into the data folder, add it and index it (first-run choice)',
+    input: z.object({ count: z.number().int().min(1).max(5000).default(300) }).strict(),
+    async run(core, input) {
+      const root = await core.addDemoLibrary(input.count);
+      const jobId = core.startJob('index', { rootIds: [root.id] }, (ctx) => core.indexLibrary(ctx, [root.id]));
+      return { root, jobId };
+    },
+  }),
+
   'index.start': defineOperation({
     summary: 'Scan the library folders and index new or changed photos, as a background job',
     input: z.object({ rootIds: z.array(id).optional() }).strict(),

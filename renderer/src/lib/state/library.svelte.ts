@@ -87,6 +87,16 @@ export class LibraryState {
     }
   }
 
+  /** First-run choice: a generated demo library, written into the data folder and indexed. */
+  async addDemo(): Promise<void> {
+    try {
+      await this.client.call('library.addDemo', {});
+      await this.refresh();
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
   async removeRoot(id: number): Promise<void> {
     try {
       await this.client.call('roots.remove', { id });
