@@ -1,8 +1,9 @@
 // Search latency and recall, measured side by side in one run on seeded synthetic 512-d
 // embeddings at 10k, 100k and 1M photos:
 //   naive-js       exact float32 scan in plain JS (the baseline, and the ground truth for recall)
-//   int8 1T / 2T   the EmbeddingIndex path (WebAssembly SIMD int8 scan + rerank), on the calling
-//                  thread alone / split with one worker thread
+//   int8 1T / 2T   the EmbeddingIndex path (WebAssembly SIMD int8 scan + float16 rerank), on the
+//                  calling thread alone / always split with one worker thread
+//   int8 auto      the default: the worker used for the scans where it measurably helps
 //   rerank f32     the same with the float32 rerank copy instead of float16 (recall check)
 // Also: the bytes each method scans per query as GB/s beside a plain JS read of a buffer of the
 // same size, recall@10 against exact float32 search, and the RSS of a fresh process holding only
@@ -113,9 +114,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }
 
-function timeQueries(queries: Float32Array[], run: (q: Float32Array) => SearchHit[]): { p50: number; p95: number; hits: SearchHit[][] } {
+function timeQueries(
+  queries: Float32Array[],
+  run: (q: Float32Array) => SearchHit[],
+  warmup = 3,
+): { p50: number; p95: number; hits: SearchHit[][] } {
   // Warm-up so the JIT and the wasm tier-up are not timed.
-  for (const q of queries.slice(0, 3)) run(q);
+  for (const q of queries.slice(0, warmup)) run(q);
   const times: number[] = [];
   const hits: SearchHit[][] = [];
   for (const q of queries) {
@@ -127,13 +132,15 @@ function timeQueries(queries: Float32Array[], run: (q: Float32Array) => SearchHi
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), hits };
 }
 
-/** GB/s of a plain JS read (4 running sums) over a Float64Array of `bytes` bytes, median of 5. */
+/** GB/s of a plain JS read (4 running sums) over a Float64Array of `bytes` bytes (median run). */
 function memoryReadRate(bytes: number): number {
   const a = new Float64Array(Math.ceil(bytes / 8));
   for (let i = 0; i < a.length; i++) a[i] = i & 7;
   const times: number[] = [];
   let sink = 0;
-  for (let rep = 0; rep < 6; rep++) {
+  // About 0.5 GB read in all, at least 6 runs; the first run is warm-up.
+  const reps = Math.max(6, Math.min(100, Math.ceil(5e8 / bytes)));
+  for (let rep = 0; rep < reps; rep++) {
     const t0 = performance.now();
     let s0 = 0;
     let s1 = 0;
@@ -179,14 +186,14 @@ export interface SearchBenchResult {
 }
 
 function queriesFor(n: number): number {
-  return n >= 1_000_000 ? 20 : n >= 100_000 ? 50 : 100;
+  return n >= 1_000_000 ? 12 : n >= 100_000 ? 50 : 100;
 }
 
 async function benchOne(n: number, kind: DataKind, seed: number): Promise<SearchBenchRow[]> {
   const data = syntheticEmbeddings(n, DIM, { seed, kind, queries: queriesFor(n) });
   const ids = Float64Array.from({ length: n }, (_, i) => i + 1);
   const rows: SearchBenchRow[] = [];
-  const naive = timeQueries(data.queries, (q) => naiveSearch(data.matrix, DIM, q, K));
+  const naive = timeQueries(data.queries, (q) => naiveSearch(data.matrix, DIM, q, K), 1);
   const naiveBytes = n * DIM * 4;
   const int8Bytes = n * DIM;
   const memNaive = memoryReadRate(naiveBytes);
@@ -204,14 +211,24 @@ async function benchOne(n: number, kind: DataKind, seed: number): Promise<Search
   });
   rows.push(row('naive-js f32', naive, naiveBytes, memNaive));
 
-  const index = new EmbeddingIndex(DIM, { threads: 2, parallelMinRows: 0 });
-  index.load(ids, data.matrix);
-  const parallel = await index.whenParallelReady();
-  const two = timeQueries(data.queries, (q) => index.search(q, K));
-  index.close();
-  const one = timeQueries(data.queries, (q) => index.search(q, K));
-  rows.push(row('int8+f16 1T', one, int8Bytes, memInt8));
-  if (parallel) rows.push(row('int8+f16 2T', two, int8Bytes, memInt8));
+  {
+    const index = new EmbeddingIndex(DIM, { threads: 2, parallelMinRows: 0 });
+    index.load(ids, data.matrix);
+    const parallel = await index.whenParallelReady();
+    const two = timeQueries(data.queries, (q) => index.search(q, K));
+    index.close();
+    rows.push(row('int8+f16 1T', timeQueries(data.queries, (q) => index.search(q, K)), int8Bytes, memInt8));
+    if (parallel) rows.push(row('int8+f16 2T', two, int8Bytes, memInt8));
+  }
+  {
+    // The default: a worker used only while it measurably helps.
+    const index = new EmbeddingIndex(DIM, { parallelMinRows: 0 });
+    index.load(ids, data.matrix);
+    if (await index.whenParallelReady()) {
+      rows.push(row('int8+f16 auto', timeQueries(data.queries, (q) => index.search(q, K)), int8Bytes, memInt8));
+    }
+    index.close();
+  }
 
   if (n >= 100_000) {
     const f32 = new EmbeddingIndex(DIM, { threads: 2, parallelMinRows: 0, precision: 'float32' });

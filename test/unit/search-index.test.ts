@@ -87,11 +87,12 @@ test('recall@10 ≥ 0.99 against exact float32 search on a seeded clustered set'
   // 200 clusters of ~100: the top 10 come from inside one tight cluster, the hard case.
   const data = syntheticEmbeddings(n, dim, { seed: 11, kind: 'clustered', queries: 40, clusters: 200 });
   const ids = Array.from({ length: n }, (_, i) => i + 1);
+  const truth = data.queries.map((q) => naiveSearch(data.matrix, dim, q, 10));
   for (const precision of ['float16', 'float32'] as const) {
     const index = new EmbeddingIndex(dim, { threads: 1, precision });
     index.load(ids, data.matrix);
     let recall = 0;
-    for (const q of data.queries) recall += recallAtK(naiveSearch(data.matrix, dim, q, 10), index.search(q, 10));
+    data.queries.forEach((q, i) => (recall += recallAtK(truth[i]!, index.search(q, 10))));
     recall /= data.queries.length;
     assert.ok(recall >= 0.99, `${precision}: recall@10 ${recall}`);
   }
@@ -216,7 +217,7 @@ test('filter (function or set) and exclude restrict results and still return k w
   assert.deepEqual(index.search(q, 5, { filter: new Set<number>() }), []);
 });
 
-test('the two-thread scan returns exactly what the one-thread scan returns, also after growth', async () => {
+test('two-thread and adaptive scans return exactly what the one-thread scan returns, also after growth', async () => {
   const dim = 96;
   const n = 20_000;
   const rng = new Rng(13);
@@ -224,13 +225,18 @@ test('the two-thread scan returns exactly what the one-thread scan returns, also
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   const one = new EmbeddingIndex(dim, { threads: 1 });
   const two = new EmbeddingIndex(dim, { threads: 2, parallelMinRows: 0 });
+  const auto = new EmbeddingIndex(dim, { threads: 'auto', parallelMinRows: 0 });
   try {
     one.load(ids, m);
     two.load(ids, m);
+    auto.load(ids, m);
     assert.equal(await two.whenParallelReady(), true);
+    assert.equal(await auto.whenParallelReady(), true);
     assert.equal(await one.whenParallelReady(), false);
     const queries = Array.from({ length: 8 }, () => Float32Array.from({ length: dim }, () => rng.normal()));
     for (const q of queries) assert.deepEqual(two.search(q, 30), one.search(q, 30));
+    // 'auto' switches between one and two threads (and probes the other mode every 16 scans).
+    for (let rep = 0; rep < 5; rep++) for (const q of queries) assert.deepEqual(auto.search(q, 30), one.search(q, 30));
     // Past capacity (25 000) the matrix is rebuilt and a new worker started.
     for (let i = 0; i < 6000; i++) {
       const v = Float32Array.from({ length: dim }, () => rng.normal());
@@ -241,6 +247,7 @@ test('the two-thread scan returns exactly what the one-thread scan returns, also
     for (const q of queries) assert.deepEqual(two.search(q, 30, { filter: (id) => id % 3 !== 0 }), one.search(q, 30, { filter: (id) => id % 3 !== 0 }));
   } finally {
     two.close();
+    auto.close();
   }
 });
 
@@ -258,6 +265,13 @@ test('bad input is refused with a reason; k = 0 and an empty index give no hits'
   nan[3] = NaN;
   assert.throws(() => index.upsert(2, nan), /non-finite/);
   index.upsert(1, v);
+  // A load that fails on a bad row keeps the previous content.
+  const bad = new Float32Array(24).fill(1);
+  bad.fill(0, 8, 16);
+  assert.throws(() => index.load([5, 6, 7], bad), /id 6 has zero or non-finite norm/);
+  assert.equal(index.size, 1);
+  assert.equal(index.has(5), false);
+  assert.equal(index.search(v, 3)[0]!.id, 1);
   assert.deepEqual(index.search(v, 0), []);
   assert.throws(() => index.search(v, -1), /non-negative integer/);
   assert.throws(() => index.search(new Float32Array(8), 1), /zero or non-finite/);

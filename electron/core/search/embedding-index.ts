@@ -30,8 +30,12 @@ export interface SearchOptions {
 }
 
 export interface EmbeddingIndexOptions {
-  /** Threads that scan the int8 matrix: 1 (calling thread only) or 2 (plus one worker). */
-  threads?: 1 | 2;
+  /**
+   * Threads that scan the int8 matrix: 1 (calling thread only), 2 (always split with one
+   * worker), or 'auto' (default: a worker when the machine has ≥ 2 cores, used for the scans
+   * where it measurably helps; see scan-pool.ts).
+   */
+  threads?: 1 | 2 | 'auto';
   /** Below this many rows a scan stays on the calling thread (waking a worker costs more). */
   parallelMinRows?: number;
   /** Layout of the rerank copy (default float16: half the memory, scores within ~1e-4). */
@@ -43,6 +47,8 @@ const RERANK_FACTOR = 4;
 const RERANK_EXTRA = 32;
 const MIN_CAPACITY = 1024;
 const DEFAULT_PARALLEL_MIN_ROWS = 32768;
+/** Smallest share of a parallel scan (2048 rows × 512 dims = 1 MB of int8, ~0.1 ms). */
+const MIN_CHUNK_ROWS = 2048;
 const MAX_DIM = 8192;
 
 export class EmbeddingIndex {
@@ -50,10 +56,10 @@ export class EmbeddingIndex {
   private rows = 0;
   private exact: RowStore;
   private rowIds = new Float64Array(0);
-  private readonly rowOf = new Map<number, number>();
+  private rowOf = new Map<number, number>();
   private quant: QuantizedMatrix;
   private pool: ScanPool | null = null;
-  private threads: 1 | 2;
+  private threads: 1 | 2 | 'auto';
   private readonly parallelMinRows: number;
   private readonly precision: RowPrecision;
   /** Normalised query, and normalised row on the way in. */
@@ -66,7 +72,7 @@ export class EmbeddingIndex {
     if (!Number.isInteger(dim) || dim < 1 || dim > MAX_DIM) {
       throw new Error(`embedding-index: dim must be an integer in 1..${MAX_DIM}, got ${dim}`);
     }
-    this.threads = opts.threads ?? (availableParallelism() > 1 ? 2 : 1);
+    this.threads = opts.threads ?? (availableParallelism() > 1 ? 'auto' : 1);
     this.parallelMinRows = opts.parallelMinRows ?? DEFAULT_PARALLEL_MIN_ROWS;
     this.precision = opts.precision ?? 'float16';
     this.scratch = new Float32Array(dim);
@@ -97,13 +103,26 @@ export class EmbeddingIndex {
       if (seen.has(id)) throw new Error(`embedding-index: load got id ${id} twice`);
       seen.add(id);
     }
-    this.rows = 0;
-    this.rowOf.clear();
-    // Headroom costs no resident memory: untouched pages of a fresh buffer are never faulted in.
-    this.quant = this.allocate(Math.max(MIN_CAPACITY, Math.ceil(n * 1.25)));
-    for (let i = 0; i < n; i++) this.writeRow(i, ids[i] as number, matrix, i * this.dim);
-    this.rows = n;
-    this.syncPool();
+    const { capacity, rows, exact, rowIds, rowOf, quant } = this;
+    try {
+      this.rows = 0;
+      this.rowOf = new Map();
+      // Headroom costs no resident memory: untouched pages of a fresh buffer are never faulted in.
+      this.quant = this.allocate(Math.max(MIN_CAPACITY, Math.ceil(n * 1.25)));
+      for (let i = 0; i < n; i++) this.writeRow(i, ids[i] as number, matrix, i * this.dim);
+      this.rows = n;
+    } catch (err) {
+      // A bad row leaves the previous content in place rather than half an index.
+      this.capacity = capacity;
+      this.rows = rows;
+      this.exact = exact;
+      this.rowIds = rowIds;
+      this.rowOf = rowOf;
+      this.quant = quant;
+      throw err;
+    } finally {
+      this.syncPool();
+    }
   }
 
   /** Inserts or replaces the vector of `id` (normalised on the way in). */
@@ -158,12 +177,15 @@ export class EmbeddingIndex {
     }
     const n = this.rows;
     if (k === 0 || n === 0) return [];
+    k = Math.min(k, n);
 
+    // A worker still finishing an old chunk must be out before the query slot is rewritten.
+    this.pool?.settle();
     this.quant.setQuery(q);
-    if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, Math.max(4096, Math.ceil(n / 32)));
+    if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, MIN_CHUNK_ROWS);
     else this.quant.scan(0, n);
 
-    const shortlist = this.shortlist(this.quant.scores(n), k * RERANK_FACTOR + RERANK_EXTRA, opts);
+    const shortlist = this.shortlist(this.quant.scores(n), Math.min(n, k * RERANK_FACTOR + RERANK_EXTRA), opts);
     const best = new TopK(k);
     for (const { item: row } of shortlist) {
       best.push(this.exact.dot(row, q), this.rowIds[row] as number);
@@ -223,7 +245,7 @@ export class EmbeddingIndex {
     this.capacity = capacity;
     this.exact = createRowStore(this.precision, this.dim, capacity);
     this.rowIds = new Float64Array(capacity);
-    return new QuantizedMatrix(this.dim, capacity, this.threads > 1);
+    return new QuantizedMatrix(this.dim, capacity, this.threads !== 1);
   }
 
   private grow(capacity: number): void {
@@ -231,7 +253,7 @@ export class EmbeddingIndex {
     const exact = this.exact.grown(capacity, this.rows);
     const rowIds = new Float64Array(capacity);
     rowIds.set(this.rowIds.subarray(0, this.rows));
-    const quant = new QuantizedMatrix(d, capacity, this.threads > 1);
+    const quant = new QuantizedMatrix(d, capacity, this.threads !== 1);
     quant.copyFrom(this.quant, this.rows);
     this.closePool();
     this.exact = exact;
@@ -242,7 +264,9 @@ export class EmbeddingIndex {
 
   /** Starts the worker once the index is big enough for it to pay off. */
   private syncPool(): void {
-    if (this.threads > 1 && !this.pool && this.rows >= this.parallelMinRows) this.pool = new ScanPool(this.quant);
+    if (this.threads !== 1 && !this.pool && this.rows >= this.parallelMinRows) {
+      this.pool = new ScanPool(this.quant, this.threads === 'auto');
+    }
   }
 
   private closePool(): void {

@@ -33,7 +33,7 @@ export class QueryError extends Error {
 
 const MAX_QUERY_CHARS = 1000;
 const MAX_TERMS = 16;
-export const MAX_ABS_WEIGHT = 10;
+const MAX_ABS_WEIGHT = 10;
 
 const termSchema = z.object({
   text: z.string().min(1).max(MAX_QUERY_CHARS),

@@ -1,9 +1,19 @@
 // Splits one scan of the quantised matrix between the calling thread and one worker thread that
 // shares the matrix's WebAssembly memory. The search API stays synchronous: the caller posts a
-// job through a small control block, scans chunks itself, and blocks on Atomics.wait only if
-// the worker actually took part. Both sides pull row chunks from a shared counter, so a worker
-// that is slow to wake (its core busy with inference or training) costs nothing: the caller
-// simply does all the chunks and claims the job for itself.
+// job through a small control block and both threads pull row chunks from a shared counter.
+//
+// The caller never waits for the worker inside a scan. A worker that is slow to wake (its core
+// busy with inference or training) is simply left out: the caller claims the job for itself.
+// A worker preempted in the middle of a chunk does not stall the search either: the caller
+// rescans every chunk not yet marked done (writing the same scores the worker will write), and
+// only the *next* scan waits, in settle(), until the worker has left the old job, so a late
+// worker can never write scores for an old query into a new one.
+//
+// Whether the worker helps depends on what else the machine is doing. On an idle 2-core machine
+// it nearly halves a scan; when inference or training already keeps both cores busy, a second
+// scanning thread only adds contention and makes scans slower. In adaptive mode the pool keeps a
+// moving average of the time per row with and without the worker, uses the faster mode, and
+// tries the other one every PROBE_EVERY scans so the choice follows the load.
 //
 // The worker body is plain JavaScript evaluated from a string: it runs the same way under tsx,
 // compiled output and a packaged app, with no separate entry file to locate on disk.
@@ -20,7 +30,13 @@ const END = 4; // rows to scan
 const CHUNK = 5; // rows per grab
 const READY = 6; // 1 once the worker has instantiated the kernel
 const EXIT = 7; // 1 asks the worker to return
-const SLOTS = 8;
+const FLAGS = 8; // FLAGS + c = job number whose chunk c the worker finished
+/** Chunks per scan are capped so the done flags fit the control block. */
+const MAX_CHUNKS = 64;
+const SLOTS = FLAGS + MAX_CHUNKS;
+const PROBE_EVERY = 16;
+/** Weight of the newest measurement in the moving averages. */
+const EMA_ALPHA = 0.3;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -42,6 +58,7 @@ for (;;) {
       const start = Atomics.add(ctl, ${NEXT}, chunk);
       if (start >= end) break;
       scan(ptrs[0], ptrs[1], ptrs[2], ptrs[3], start, Math.min(start + chunk, end));
+      Atomics.store(ctl, ${FLAGS} + start / chunk, seq);
     }
   } finally {
     Atomics.store(ctl, ${DONE}, seq);
@@ -54,10 +71,20 @@ export class ScanPool {
   private readonly ctl: Int32Array;
   private readonly worker: Worker;
   private seq = 0;
+  /** The job the worker took part in and may still be inside (0: none). */
+  private workerJob = 0;
   private closed = false;
   private readonly started: Promise<void>;
+  private readonly mine = new Uint8Array(MAX_CHUNKS);
+  /** Moving averages of milliseconds per row: [calling thread alone, with the worker]. */
+  private readonly msPerRow: [number, number] = [NaN, NaN];
+  private scans = 0;
 
-  constructor(private readonly matrix: QuantizedMatrix) {
+  /** adaptive: choose per scan between one and two threads by measured speed (see above). */
+  constructor(
+    private readonly matrix: QuantizedMatrix,
+    private readonly adaptive: boolean,
+  ) {
     if (!matrix.shared) throw new Error('scan-pool: the matrix must live in shared memory');
     this.ctl = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
     this.worker = new Worker(WORKER_SOURCE, {
@@ -101,14 +128,53 @@ export class ScanPool {
     return !this.closed && Atomics.load(this.ctl, READY) === 1;
   }
 
-  /** Scans rows [0, rows) using both threads (the matrix's query must already be set). */
-  scan(rows: number, chunk: number): void {
+  /**
+   * Waits until the worker has left the previous job. Call before writing a new query into
+   * the matrix; usually returns at once, since searches are far apart compared to a chunk.
+   */
+  settle(): void {
+    if (this.workerJob === 0) return;
+    for (;;) {
+      const done = Atomics.load(this.ctl, DONE);
+      if (done === this.workerJob) break;
+      Atomics.wait(this.ctl, DONE, done);
+    }
+    this.workerJob = 0;
+  }
+
+  /** Scans rows [0, rows) (settle() first, then set the query). */
+  scan(rows: number, minChunk: number): void {
     if (!this.ready) {
       this.matrix.scan(0, rows);
       return;
     }
+    if (!this.adaptive) {
+      this.scanShared(rows, minChunk);
+      return;
+    }
+    const [alone, shared] = this.msPerRow;
+    // Untried modes first; then the faster one, except for a periodic probe of the other.
+    let useWorker: boolean;
+    if (Number.isNaN(shared)) useWorker = true;
+    else if (Number.isNaN(alone)) useWorker = false;
+    else useWorker = shared <= alone;
+    if (++this.scans % PROBE_EVERY === 0) useWorker = !useWorker;
+    const t0 = performance.now();
+    if (useWorker) this.scanShared(rows, minChunk);
+    else this.matrix.scan(0, rows);
+    const perRow = (performance.now() - t0) / rows;
+    const slot = useWorker ? 1 : 0;
+    const prev = this.msPerRow[slot];
+    this.msPerRow[slot] = Number.isNaN(prev) ? perRow : prev + EMA_ALPHA * (perRow - prev);
+  }
+
+  private scanShared(rows: number, minChunk: number): void {
+    this.settle();
     const ctl = this.ctl;
+    const chunk = Math.max(minChunk, Math.ceil(rows / MAX_CHUNKS));
+    const chunks = Math.ceil(rows / chunk);
     const seq = ++this.seq;
+    this.mine.fill(0, 0, chunks);
     Atomics.store(ctl, NEXT, 0);
     Atomics.store(ctl, END, rows);
     Atomics.store(ctl, CHUNK, chunk);
@@ -118,13 +184,16 @@ export class ScanPool {
       const start = Atomics.add(ctl, NEXT, chunk);
       if (start >= rows) break;
       this.matrix.scan(start, Math.min(start + chunk, rows));
+      this.mine[start / chunk] = 1;
     }
     // If the worker never claimed the job, claiming it here means it never will.
     if (Atomics.compareExchange(ctl, CLAIM, seq - 1, seq) === seq - 1) return;
-    for (;;) {
-      const done = Atomics.load(ctl, DONE);
-      if (done === seq) return;
-      Atomics.wait(ctl, DONE, done);
+    this.workerJob = seq;
+    // Chunks the worker holds but has not finished: score them here rather than wait.
+    for (let c = 0; c < chunks; c++) {
+      if (this.mine[c] === 0 && Atomics.load(ctl, FLAGS + c) !== seq) {
+        this.matrix.scan(c * chunk, Math.min((c + 1) * chunk, rows));
+      }
     }
   }
 

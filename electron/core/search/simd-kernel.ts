@@ -10,11 +10,15 @@
 //   for each row r in [start, end):
 //     out[r] = f32(sum_j codes[r*dimPad + j] * query[j]) * scales[r]
 // codes are int8 rows of dimPad bytes, query is dimPad int16 values, scales and out are f32.
-// int8 × int16 products summed over 512 dims stay far below 2^31, so the i32 sums are exact.
+// The query's int16 range is chosen (quantized-matrix.ts) so that |Σ| ≤ 127 · qmax · dimPad < 2^31:
+// the i32 sums are exact and cannot wrap.
 
 import { wasm, type WasmMemory, type WasmModule } from './wasm-api.js';
 
-/** Rows of the quantised matrix are padded with zeros to a multiple of this many dimensions. */
+/**
+ * Rows of the quantised matrix are padded with zeros to a multiple of this many dimensions:
+ * the kernel consumes 8 dims per step and alternates two accumulators.
+ */
 export const DIM_ALIGN = 16;
 
 const I32 = 0x7f;
@@ -170,7 +174,6 @@ export function buildScanModule(dimPad: number, shared: boolean): Uint8Array {
   if (!Number.isInteger(dimPad) || dimPad <= 0 || dimPad % DIM_ALIGN !== 0) {
     throw new Error(`simd-kernel: dimPad must be a positive multiple of ${DIM_ALIGN}, got ${dimPad}`);
   }
-  if (dimPad < 16) throw new Error('simd-kernel: dimPad too small');
   const funcType = [0x60, ...vec(Array.from({ length: 6 }, () => [I32])), ...vec([])];
   // Shared memories must declare a maximum; 65536 pages is the whole 32-bit space.
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];

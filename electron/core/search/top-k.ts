@@ -11,10 +11,6 @@ export class TopK {
     this.items = new Float64Array(Math.max(capacity, 1));
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** The score a new item must beat to enter once the heap is full; -Infinity before. */
   get threshold(): number {
     return this.count < this.capacity ? -Infinity : (this.scores[0] as number);

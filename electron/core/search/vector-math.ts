@@ -17,7 +17,7 @@ export function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number
 }
 
 /** Euclidean norm of v[off .. off+dim). */
-export function norm(v: Float32Array, off: number, dim: number): number {
+function norm(v: Float32Array, off: number, dim: number): number {
   return Math.sqrt(dot(v, off, v, off, dim));
 }
 
