@@ -213,7 +213,9 @@ main(process.argv.slice(2)).then(
       console.error(`shoebox: ${err.message}`);
       process.exitCode = err instanceof ApiError && err.code === 'bad-input' ? EXIT_USAGE : EXIT_ERROR;
     } else {
-      console.error(`shoebox: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      // The stack helps a developer, not a person: only with SHOEBOX_DEBUG=1.
+      const detail = err instanceof Error ? (process.env['SHOEBOX_DEBUG'] ? (err.stack ?? err.message) : err.message) : String(err);
+      console.error(`shoebox: ${detail}`);
       process.exitCode = EXIT_ERROR;
     }
   },

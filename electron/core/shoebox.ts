@@ -16,12 +16,16 @@ import { EmbeddingIndex } from './search/embedding-index.js';
 import { SearchService } from './search/search-service.js';
 import { openStore, type Store } from './store/index.js';
 import { SETTING_ACTIVE_MODEL } from './store/settings.js';
+import type { RootRow } from './store/roots.js';
 import { writeDemoLibrary } from './synthetic/index.js';
 import { JobRunner, type JobContext, type JobOutcome } from './jobs/runner.js';
 import type { JsonValue } from './store/json.js';
 
 /** The demo library is the same on every machine. */
 export const DEMO_SEED = 2026;
+
+/** Finished jobs whose results (an index summary lists every failed file) are kept for waitJob. */
+const KEPT_OUTCOMES = 20;
 
 export interface ShoeboxOptions {
   dataDir: string;
@@ -62,6 +66,7 @@ export class Shoebox {
   readonly jobs: JobRunner;
   private readonly options: ShoeboxOptions;
   private model: Promise<ActiveModel> | null = null;
+  private loaded: ActiveModel | null = null;
   private search: Promise<LoadedSearch> | null = null;
 
   private constructor(options: ShoeboxOptions, store: Store) {
@@ -73,10 +78,14 @@ export class Shoebox {
 
   private readonly outcomes = new Map<number, Promise<JobOutcome<unknown>>>();
 
-  /** Starts a background job; its outcome stays available to waitJob for this session. */
+  /** Starts a background job; the outcomes of the last KEPT_OUTCOMES jobs stay available to waitJob. */
   startJob<T>(kind: string, params: JsonValue, run: (ctx: JobContext) => Promise<T>): number {
     const handle = this.jobs.start(kind, params, run);
     this.outcomes.set(handle.id, handle.outcome);
+    for (const id of this.outcomes.keys()) {
+      if (this.outcomes.size <= KEPT_OUTCOMES) break;
+      this.outcomes.delete(id); // Map keeps insertion order: oldest first
+    }
     return handle.id;
   }
 
@@ -100,8 +109,16 @@ export class Shoebox {
     return path.join(bundledModelsDir(), modelId);
   }
 
-  /** Starts the inference worker for the active model on first use. */
+  /**
+   * The active model's inference worker, started on first use and started again after a crash
+   * (a crashed worker would otherwise fail every later encode until the app restarts).
+   */
   activeModel(): Promise<ActiveModel> {
+    if (this.loaded && !this.loaded.client.alive()) {
+      this.loaded = null;
+      this.model = null;
+      this.invalidateSearch(); // its text encoder was the dead worker
+    }
     this.model ??= (async () => {
       const dir = this.modelDir();
       const folder = await loadModelFolder(dir);
@@ -112,7 +129,8 @@ export class Shoebox {
         ...(this.options.provider ? { provider: this.options.provider } : {}),
         ...(this.options.threads ? { threads: this.options.threads } : {}),
       });
-      return { dir, id: folder.manifest.id, preprocess, client };
+      this.loaded = { dir, id: folder.manifest.id, preprocess, client };
+      return this.loaded;
     })();
     this.model.catch(() => (this.model = null));
     return this.model;
@@ -160,7 +178,16 @@ export class Shoebox {
    * The demo library (generated photos, a few broken files among them) in the data folder, added
    * as a library folder; written once, and reused when it is already a root.
    */
-  async addDemoLibrary(count: number) {
+  addDemoLibrary(count: number): Promise<RootRow> {
+    // One at a time: two quick clicks must not write the folder twice or add it twice.
+    const run = this.demoQueue.then(() => this.addDemoLibraryNow(count));
+    this.demoQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private demoQueue: Promise<unknown> = Promise.resolve();
+
+  private async addDemoLibraryNow(count: number): Promise<RootRow> {
     const folder = path.join(this.paths.root, 'demo-library');
     const real = await this.resolvePhotoPath(folder);
     const existing = this.store.roots.list().find((r) => r.path === real);
@@ -179,10 +206,14 @@ export class Shoebox {
       signal: ctx.signal,
       onProgress: (p) => ctx.progress({ done: 0, total: null, currentFile: p.currentPath }),
     });
-    const search = this.search ? await this.search : null;
+    // The search index may be loaded before, during or not at all in this run: new vectors go to
+    // whichever index is current when they are committed (a later load reads them from the store).
+    const withSearch = (fn: (s: LoadedSearch) => void): void => {
+      void this.search?.then(fn).catch(() => undefined);
+    };
     for (const m of plan.moved) {
       const vector = this.store.embeddings.get(m.photoId, model.id);
-      if (vector) search?.service.upsertImage(m.photoId, vector);
+      if (vector) withSearch((s) => s.service.upsertImage(m.photoId, vector));
     }
     const run = await indexCandidates(
       {
@@ -198,12 +229,14 @@ export class Shoebox {
         signal: ctx.signal,
         onProgress: (p) => ctx.progress(p),
         onCommitted: (items) => {
-          for (const { photoId, vector } of items) search?.service.upsertImage(photoId, vector);
+          withSearch((s) => {
+            for (const { photoId, vector } of items) s.service.upsertImage(photoId, vector);
+          });
         },
       },
     );
     // Photos that went missing or now fail leave search: rebuild the index lazily from the store.
-    if (search && (plan.missing > 0 || run.failures.length > 0)) this.invalidateSearch();
+    if (plan.missing > 0 || run.failures.length > 0) this.invalidateSearch();
     return {
       filesSeen: plan.filesSeen,
       indexed: run.indexed,

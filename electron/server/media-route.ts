@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { Shoebox } from '../core/shoebox.js';
 import { resolveMedia, resolveMediaPath, type MediaFile } from '../core/api/media.js';
 import { sendText } from './responses.js';
@@ -46,7 +47,7 @@ export async function handleMedia(core: Shoebox, rawPath: string, req: IncomingM
     res.end();
     return;
   }
-  const stream = createReadStream(media.file);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline closes the file when the browser drops the request (the viewer cancels loads
+  // while a person arrows through photos); pipe() would leave the descriptor open.
+  pipeline(createReadStream(media.file), res, () => undefined);
 }

@@ -88,6 +88,9 @@ export const api = {
     summary: 'Remove a library folder and forget its photos (the files are not touched)',
     input: z.object({ id }).strict(),
     async run(core, input) {
+      if (core.jobs.active().some((j) => j.kind === 'index')) {
+        throw new ApiError('conflict', 'Indexing is running: cancel it or wait for it to finish, then remove the folder.');
+      }
       if (!core.store.roots.remove(input.id)) throw new ApiError('not-found', `No library folder with id ${input.id}.`);
       core.invalidateSearch();
       return { removed: input.id };

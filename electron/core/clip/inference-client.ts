@@ -20,6 +20,8 @@ export interface InferenceClient {
   encodeImages(batch: Float32Array[]): Promise<Float32Array[]>;
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
   info(): ClipModelInfo;
+  /** False once the worker crashed, exited or was closed: the owner should start a new client. */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
     encodeImages: (batch) => call({ id: nextId++, op: 'encodeImages', images: batch }, transferList(batch)),
     encodeTexts: (texts) => call({ id: nextId++, op: 'encodeTexts', texts: [...texts] }, []),
     info: () => ({ ...info }),
+    alive: () => stopped === undefined && !closing,
     close: () => {
       closed ??= (async () => {
         if (stopped !== undefined) return; // already gone (crashed or failed)

@@ -4,8 +4,9 @@
 // the slower of the two stages sets the pace (see test/bench for the measured efficiency).
 //
 // A failure of one file (unreadable, corrupt, too large) is recorded against that file and the
-// run goes on; a failure of the encoder fails the batch's files with the reason. Cancellation
-// stops taking new files; photos already committed stay committed.
+// run goes on; a failure of the encoder fails the batch's files with the reason; a failure of
+// the store ends the run with that error. Cancellation stops taking new files; photos already
+// committed stay committed.
 import { readFile } from 'node:fs/promises';
 import { ImageDecodeError, preparePhoto, type PreparedPhoto, type PreprocessConfig } from '../imaging/decode.js';
 import { readError } from '../imaging/errors.js';
@@ -68,9 +69,9 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
 
   const fail = (c: IndexCandidate, stage: ErrorStage, code: string | null, reason: string): void => {
     failures.push({ path: c.path, stage, code, reason });
-    deps.store.photos.recordFailure(c.path, c.rootId, stage, code, reason);
     done++;
     report();
+    deps.store.photos.recordFailure(c.path, c.rootId, stage, code, reason);
   };
 
   // Bounded hand-over between the decoders and the encoder loop: decoders wait while it is full.
@@ -83,45 +84,71 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
     wakeEncoder?.();
     wakeEncoder = null;
   };
+  const releaseDecoders = (): void => {
+    const waiting = wakeDecoders;
+    wakeDecoders = [];
+    for (const w of waiting) w();
+  };
+
+  // A store error (disk full, database closed) ends the run: every loop stops, nobody is left
+  // waiting, and the error is rethrown once all have returned.
+  let fatal: { error: unknown } | null = null;
+  const halt = (error: unknown): void => {
+    fatal ??= { error };
+    releaseDecoders();
+    notifyEncoder();
+  };
+  const stopping = (): boolean => fatal !== null || signal?.aborted === true;
+  signal?.addEventListener('abort', releaseDecoders, { once: true });
 
   let next = 0;
   const decoder = async (): Promise<void> => {
-    while (next < total && !signal?.aborted) {
-      const candidate = candidates[next++]!;
-      currentFile = candidate.path;
-      const prepared = await prepareOne(candidate, deps, thumbSize, fail);
-      if (prepared) {
-        while (ready.length >= capacity && !signal?.aborted) await new Promise<void>((r) => wakeDecoders.push(r));
+    try {
+      while (next < total && !stopping()) {
+        const candidate = candidates[next++]!;
+        currentFile = candidate.path;
+        const prepared = await prepareOne(candidate, deps, thumbSize, fail);
+        if (!prepared) continue;
+        while (ready.length >= capacity && !stopping()) await new Promise<void>((r) => wakeDecoders.push(r));
+        if (fatal) return;
         ready.push(prepared);
         notifyEncoder();
       }
+    } catch (err) {
+      halt(err);
+    } finally {
+      decodersLeft--;
+      notifyEncoder();
     }
-    decodersLeft--;
-    notifyEncoder();
   };
 
+  // After a cancel, photos already decoded are still encoded and committed (at most `capacity`).
   const encoderLoop = async (): Promise<void> => {
-    for (;;) {
-      if (ready.length < deps.batchSize && decodersLeft > 0) {
-        await new Promise<void>((r) => (wakeEncoder = r));
-        continue;
+    try {
+      while (!fatal) {
+        if (ready.length < deps.batchSize && decodersLeft > 0) {
+          await new Promise<void>((r) => (wakeEncoder = r));
+          continue;
+        }
+        if (ready.length === 0) return;
+        const batch = ready.splice(0, deps.batchSize);
+        releaseDecoders();
+        const committed = await encodeAndCommit(batch, deps, fail);
+        indexed += committed.length;
+        done += committed.length;
+        if (committed.length > 0) opts.onCommitted?.(committed);
+        report();
       }
-      if (ready.length === 0) return;
-      const batch = ready.splice(0, deps.batchSize);
-      const waiting = wakeDecoders;
-      wakeDecoders = [];
-      for (const w of waiting) w();
-      const committed = await encodeAndCommit(batch, deps, fail);
-      indexed += committed.length;
-      done += committed.length;
-      if (committed.length > 0) opts.onCommitted?.(committed);
-      report();
+    } catch (err) {
+      halt(err);
     }
   };
 
   report();
   const decoders = Array.from({ length: Math.max(1, decodeConcurrency) }, decoder);
   await Promise.all([...decoders, encoderLoop()]);
+  signal?.removeEventListener('abort', releaseDecoders);
+  if (fatal) throw (fatal as { error: unknown }).error;
   return { indexed, failures, cancelled: signal?.aborted === true && done < total };
 }
 
