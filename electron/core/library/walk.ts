@@ -2,8 +2,9 @@
 // in memory. Skips hidden and system entries, follows symlinks to folders (each real folder is
 // walked once, which also stops symlink loops) and reports unreadable folders instead of failing.
 import type { Dirent } from 'node:fs';
-import { opendir, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInsideRoots } from './roots.js';
 
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.avif', '.gif', '.tif', '.tiff', '.heic', '.heif']);
 
@@ -56,7 +57,7 @@ interface PendingFolder {
   root: WalkRoot;
 }
 
-const errCode = (err: unknown): string | null => (err as NodeJS.ErrnoException).code ?? null;
+const errCode = (err: unknown): string | null => (err as NodeJS.ErrnoException | null)?.code ?? null;
 
 /**
  * Yields every photo file under the roots. Real folders of every root come first and symlinked
@@ -64,6 +65,7 @@ const errCode = (err: unknown): string | null => (err as NodeJS.ErrnoException).
  */
 export async function* walkRoots(roots: readonly WalkRoot[], opts: WalkOptions): AsyncGenerator<WalkedFile> {
   const visited = new Set<string>();
+  const rootPaths = roots.map((r) => r.path);
   const folders: PendingFolder[] = roots.map((root) => ({ path: root.path, root })).reverse();
   const linkedFolders: PendingFolder[] = [];
 
@@ -96,9 +98,16 @@ export async function* walkRoots(roots: readonly WalkRoot[], opts: WalkOptions):
     }
 
     // Symlinks: a link to a folder is walked later; a link to an image file counts as that file.
+    // Only when it leads somewhere inside a library folder: a photo is in the library exactly when
+    // its real path is, the same rule that decides which files the app may show (api/media.ts).
     for (const name of links) {
       const p = path.join(folder.path, name);
       try {
+        const real = await realpath(p);
+        if (!isInsideRoots(real, rootPaths)) {
+          fail('file', p, null, `links to ${real}, outside the library folders: not indexed (add that folder to the library to include it)`);
+          continue;
+        }
         const s = await stat(p);
         if (s.isDirectory()) linkedFolders.push({ path: p, root: folder.root });
         else if (s.isFile() && isPhotoName(name)) files.push(name);
