@@ -47,19 +47,18 @@ export interface TrainedBpe {
 }
 
 /** Normalise and pre-tokenise exactly as the saved tokenizer.json will (Lowercase, prefix space). */
-function preTokenize(text: string, table: string[], encoder: TextEncoder): string[] {
+function preTokenize(text: string, table: string[]): string[] {
   let t = text.toLowerCase();
   if (!t.startsWith(' ')) t = ' ' + t;
   const pieces = t.match(PRE_TOKENIZE) ?? [];
-  return pieces.map((p) => Array.from(encoder.encode(p), (b) => table[b] as string).join(''));
+  return pieces.map((p) => Array.from(Buffer.from(p, 'utf8'), (b) => table[b] as string).join(''));
 }
 
 export function trainBpe(corpus: Iterable<string>, opts: BpeTrainOptions): TrainedBpe {
   const table = bytesToUnicode();
-  const encoder = new TextEncoder();
   const wordFreq = new Map<string, number>();
   for (const line of corpus) {
-    for (const w of preTokenize(line, table, encoder)) wordFreq.set(w, (wordFreq.get(w) ?? 0) + 1);
+    for (const w of preTokenize(line, table)) wordFreq.set(w, (wordFreq.get(w) ?? 0) + 1);
   }
   // Each distinct word as its current symbol sequence; the corpus is small, so a plain
   // recount of pair frequencies per merge is fast enough and easy to verify.

@@ -1,6 +1,6 @@
 // Builds the training and evaluation data for shoebox-mini: renders seeded synthetic scenes, passes
-// each through JPEG and the model's preprocessing geometry (shortest side → 64 px bicubic, centre
-// crop: the pixels the app feeds the model) and writes raw arrays that train.py memory-loads.
+// each through JPEG and the app's own preprocessing (imaging/preparePhoto: shortest side → 64 px
+// bicubic, centre crop) and writes raw arrays that train.py memory-loads.
 //   npx tsx models/recipe/build-dataset.ts --out .cache/dataset --train 40000
 // Output (little-endian): <split>.images.u8 [n,64,64,3] uint8 HWC, <split>.text.i32 [n,k,ctx] int32,
 // <split>.json (n, k, labels), prompts.{object,background}.i32 [classes*templates, ctx], meta.json.
@@ -12,14 +12,15 @@ import { parseArgs } from 'node:util';
 import { loadClipTokenizer, type ClipTokenizer } from '../../electron/core/clip/tokenizer.js';
 import { captionsFor, canonicalCaption, renderScene, sampleScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
-import { BACKGROUND_PHRASES, BACKGROUNDS, HELD_OUT_COMBOS } from '../../electron/core/synthetic/vocabulary.js';
-import { toModelPixels } from './pixels.js';
+import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, HELD_OUT_COMBOS } from '../../electron/core/synthetic/vocabulary.js';
+import { clipPreprocessConfig, toModelPixels } from './pixels.js';
 import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts, OBJECT_TEMPLATES, BACKGROUND_TEMPLATES } from './zero-shot.js';
 
 export const IMAGE_SIZE = 64;
 /** CLIP's normalisation constants (OpenAI), kept so preprocess_cfg.json matches published models. */
 export const MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const STD = [0.26862954, 0.26130258, 0.27577711] as const;
+const PREPROCESS = clipPreprocessConfig(IMAGE_SIZE, MEAN, STD);
 
 interface SplitPlan {
   name: string;
@@ -37,21 +38,39 @@ async function pool(n: number, limit: number, fn: (i: number) => Promise<void>):
   await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
 }
 
-async function renderSplit(plan: SplitPlan, outDir: string, tok: ClipTokenizer, concurrency: number): Promise<number> {
+const COLOUR_WORD = new RegExp(`\\b(${COLOURS.join('|')}) `, 'g');
+
+/**
+ * The caption of the greyscale version of a scene: colour words removed ("an orange cross" →
+ * "a cross"). train.py shows some images in greyscale with these captions, so shape is also
+ * learned from outlines alone and stays readable for colours a shape was never seen in.
+ */
+export function withoutColours(caption: string): string {
+  return caption.replace(COLOUR_WORD, '').replace(/\ban (?=[^aeiou])/g, 'a ');
+}
+
+async function writeIds(file: string, tok: ClipTokenizer, texts: string[]): Promise<void> {
+  const ids = tok.encode(texts, 'int32').ids;
+  await writeFile(file, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength));
+}
+
+async function renderSplit(plan: SplitPlan, outDir: string, tok: ClipTokenizer, concurrency: number, textOnly = false): Promise<number> {
   const n = plan.specs.length;
   const px = IMAGE_SIZE * IMAGE_SIZE * 3;
   const images = Buffer.alloc(n * px);
   const t0 = performance.now();
-  await pool(n, concurrency, async (i) => {
-    const jpeg = await renderScene(plan.specs[i] as SceneSpec, { format: 'jpeg' });
-    (await toModelPixels(jpeg, IMAGE_SIZE)).copy(images, i * px);
-  });
+  if (!textOnly) {
+    await pool(n, concurrency, async (i) => {
+      const jpeg = await renderScene(plan.specs[i] as SceneSpec, { format: 'jpeg' });
+      (await toModelPixels(jpeg, PREPROCESS)).copy(images, i * px);
+    });
+    await writeFile(path.join(outDir, `${plan.name}.images.u8`), images);
+  }
   const seconds = (performance.now() - t0) / 1000;
-  await writeFile(path.join(outDir, `${plan.name}.images.u8`), images);
   const k = plan.captions[0]?.length ?? 0;
   if (k > 0) {
-    const ids = tok.encode(plan.captions.flat(), 'int32').ids;
-    await writeFile(path.join(outDir, `${plan.name}.text.i32`), Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength));
+    await writeIds(path.join(outDir, `${plan.name}.text.i32`), tok, plan.captions.flat());
+    await writeIds(path.join(outDir, `${plan.name}.text-grey.i32`), tok, plan.captions.flat().map(withoutColours));
   }
   await writeFile(
     path.join(outDir, `${plan.name}.json`),
@@ -112,6 +131,7 @@ async function main(): Promise<void> {
       'max-side': { type: 'string', default: '256' },
       concurrency: { type: 'string', default: String(Math.max(4, 2 * os.availableParallelism())) },
       'context-length': { type: 'string', default: '32' },
+      'text-only': { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
@@ -130,10 +150,15 @@ async function main(): Promise<void> {
   await writeIds('background', backgroundPrompts(BACKGROUND_PHRASES));
 
   const rates: Record<string, number> = {};
-  // Evaluation splits first (small), so a training run can be checked early.
+  // Evaluation splits first (small), so a training run can be checked early. --text-only rewrites
+  // the training captions' ids only (same seed, same scenes), e.g. after a caption change.
+  if (values['text-only']) {
+    await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide), outDir, tok, concurrency, true);
+    return;
+  }
   rates.heldout = await renderSplit(heldoutPlan(Number(values['heldout-per-combo']), seed + 1000, minSide, maxSide), outDir, tok, concurrency);
   rates.generic = await renderSplit(genericPlan(Number(values.generic), seed + 2000, minSide, maxSide), outDir, tok, concurrency);
-  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide), outDir, tok, concurrency);
+  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide), outDir, tok, concurrency, values['text-only']);
 
   const meta = {
     imageSize: IMAGE_SIZE,

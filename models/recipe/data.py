@@ -17,12 +17,17 @@ class Split:
         n = self.meta["n"]
         img = np.fromfile(os.path.join(folder, f"{name}.images.u8"), dtype=np.uint8)
         self.images = torch.from_numpy(img.reshape(n, image_size, image_size, 3))
-        text_file = os.path.join(folder, f"{name}.text.i32")
-        self.text = None
-        if os.path.exists(text_file):
-            ids = np.fromfile(text_file, dtype=np.int32).astype(np.int64)
-            self.text = torch.from_numpy(ids.reshape(n, -1, context_length))
+        self.text = self._ids(folder, f"{name}.text.i32", n, context_length)
+        self.text_grey = self._ids(folder, f"{name}.text-grey.i32", n, context_length)
         self.labels = {k: torch.tensor(v) for k, v in self.meta.get("labels", {}).items()}
+
+    @staticmethod
+    def _ids(folder: str, file: str, n: int, context_length: int):
+        path = os.path.join(folder, file)
+        if not os.path.exists(path):
+            return None
+        ids = np.fromfile(path, dtype=np.int32).astype(np.int64)
+        return torch.from_numpy(ids.reshape(n, -1, context_length))
 
     def __len__(self) -> int:
         return self.images.shape[0]

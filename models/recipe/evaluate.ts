@@ -15,19 +15,10 @@ import { accuracy, classEmbeddings, classify, textToImageRecall } from './metric
 import { loadOnnxClip, type OnnxClip } from './onnx-model.js';
 import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts } from './zero-shot.js';
 
-export async function embedScenes(model: OnnxClip, specs: SceneSpec[], concurrency = 4): Promise<Float32Array> {
-  const pixels: Buffer[] = new Array<Buffer>(specs.length);
-  let next = 0;
-  const { toModelPixels } = await import('./pixels.js');
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < specs.length) {
-        const i = next++;
-        pixels[i] = await toModelPixels(await renderScene(specs[i] as SceneSpec, { format: 'jpeg' }), model.preprocess.size);
-      }
-    }),
-  );
-  return model.embedPixels(pixels);
+/** Renders each scene to JPEG (as a photo on disk would be) and embeds it through the app's path. */
+export async function embedScenes(model: OnnxClip, specs: SceneSpec[]): Promise<Float32Array> {
+  const jpegs = await Promise.all(specs.map((s) => renderScene(s, { format: 'jpeg' })));
+  return model.embedImages(jpegs);
 }
 
 export interface HeldOutResult {
@@ -96,11 +87,13 @@ async function main(): Promise<void> {
     backgroundTop1: bgAcc,
   };
   await writeFile(path.join(modelDir, 'eval.json'), JSON.stringify(result, null, 2) + '\n');
+  const size = model.preprocess.size;
+  const side = Array.isArray(size) ? size[0] : size;
   const pct = (x: number | undefined): string => `${((x ?? 0) * 100).toFixed(1)} %`;
   const md = `# shoebox-mini evaluation
 
 Produced by \`${command}\` on ${result.date.slice(0, 10)} (${result.seconds} s), through the app's path:
-tokenizer.ts, sharp (JPEG → shortest side ${model.preprocess.size} px bicubic, centre crop), onnxruntime-node.
+openClipModel (tokenizer.ts, onnxruntime-node) and the imaging module's preparePhoto (JPEG → shortest side\n${side} px bicubic, centre crop, normalised).
 All scenes are freshly rendered with seeds the training set never used.
 
 | metric | value |

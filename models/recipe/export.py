@@ -50,12 +50,13 @@ class Textual(nn.Module):
 def export_onnx(module: nn.Module, example: torch.Tensor, input_name: str, path: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     module.eval()
-    with torch.no_grad():
-        torch.onnx.export(
-            module, (example,), path, input_names=[input_name], output_names=["embedding"],
-            dynamic_axes={input_name: {0: "batch"}, "embedding": {0: "batch"}},
-            opset_version=OPSET, do_constant_folding=True,
-        )
+    # Traced with autograd on: under no_grad, nn.MultiheadAttention without a mask takes its fused
+    # inference kernel, which the ONNX exporter of torch 1.13 cannot translate.
+    torch.onnx.export(
+        module, (example,), path, input_names=[input_name], output_names=["embedding"],
+        dynamic_axes={input_name: {0: "batch"}, "embedding": {0: "batch"}},
+        opset_version=OPSET, do_constant_folding=True,
+    )
 
 
 def sha256(path: str) -> str:

@@ -1,10 +1,12 @@
-"""The shoebox-mini CLIP architecture (Radford et al. 2021, section 2.4-2.5), sized for 2 CPU cores.
+"""The shoebox-mini CLIP architecture (Radford et al. 2021, sections 2.4-2.5), sized for 2 CPU cores.
 
-Image encoder: a small ConvNet (strided 3x3 convolutions with BatchNorm) followed by CLIP-style
-attention pooling, so the pooled feature is a query over all spatial positions (counts and
-several objects are visible to it). Text encoder: a causal transformer like CLIP's; the text
-feature is the final-layer output at the end-of-text token. Both are linearly projected into a
-shared space and L2-normalised; a learned temperature scales the cosine similarities.
+Image encoder: a small ConvNet (3x3 convolutions with BatchNorm, strided stages) followed by
+CLIP-style attention pooling, so the pooled feature is a query over all grid cells (counts and
+several objects stay visible to it). With `colour_stream`, the trunk sees luma only and a per-pixel
+colour stream joins it at the pooling (see VisionEncoder.forward for why). Text encoder: a causal
+transformer like CLIP's; the text feature is the final-layer output at the end-of-text token.
+Both are linearly projected into a shared space and L2-normalised; a learned temperature scales
+the cosine similarities.
 """
 from __future__ import annotations
 
@@ -20,7 +22,14 @@ import torch.nn.functional as F
 class ClipConfig:
     embed_dim: int = 128
     image_size: int = 64
-    vision_widths: tuple = (32, 64, 128, 192)
+    vision_widths: tuple = (32, 64, 96, 128)
+    # Channels of an extra full-resolution (stride 1) convolution before the strided stem; 0: none.
+    vision_stem: int = 0
+    # Two streams: the convolutional trunk sees luma only (shape, colour-blind) and a per-pixel
+    # colour stream of this many channels joins it at the attention pooling; 0: one RGB trunk.
+    colour_stream: int = 0
+    mean: tuple = (0.48145466, 0.4578275, 0.40821073)
+    std: tuple = (0.26862954, 0.26130258, 0.27577711)
     vision_heads: int = 4
     vocab_size: int = 512
     context_length: int = 32
@@ -32,6 +41,8 @@ class ClipConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["vision_widths"] = list(self.vision_widths)
+        d["mean"] = list(self.mean)
+        d["std"] = list(self.std)
         return d
 
 
@@ -73,17 +84,41 @@ class VisionEncoder(nn.Module):
     def __init__(self, cfg: ClipConfig):
         super().__init__()
         w = cfg.vision_widths
-        layers = [conv_bn(3, w[0], 2)]  # 64 -> 32
+        self.colour_stream = cfg.colour_stream
+        cin = 1 if cfg.colour_stream else 3
+        # A full-resolution first layer keeps the outline of small shapes (about 10 px across).
+        layers = [conv_bn(cin, cfg.vision_stem, 1)] if cfg.vision_stem else []
+        layers.append(conv_bn(cfg.vision_stem or cin, w[0], 2))  # 64 -> 32
         cin = w[0]
         for cout in w[1:]:  # each stage halves the grid: 32 -> 16 -> 8 -> 4
             layers += [conv_bn(cin, cout, 2), conv_bn(cout, cout, 1)]
             cin = cout
         self.body = nn.Sequential(*layers)
         grid = cfg.image_size // 2 ** len(w)
+        if cfg.colour_stream:
+            # Input is normalised per channel; undo that, then BT.601 luma, re-centred.
+            std = torch.tensor(cfg.std).view(1, 3, 1, 1)
+            mean = torch.tensor(cfg.mean).view(1, 3, 1, 1)
+            luma = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+            self.register_buffer("luma_w", luma * std / 0.25, persistent=False)
+            self.register_buffer("luma_b", (((luma * mean).sum() - 0.5) / 0.25).view(1), persistent=False)
+            c = cfg.colour_stream
+            # Per-pixel colour features (1x1 convolutions), averaged over each cell of the trunk's grid:
+            # roughly "how much of each learned colour is in this cell", blind to shape.
+            # Run at half resolution: full-resolution 1x1 convolutions over a batch cost more
+            # memory traffic than the whole trunk.
+            self.colour = nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(3, c, 1), nn.ReLU(inplace=True), nn.Conv2d(c, c, 1),
+                                        nn.ReLU(inplace=True), nn.AvgPool2d(cfg.image_size // 2 // grid))
+            cin += c
         self.pool = AttentionPool(grid, cin, cfg.vision_heads, cfg.embed_dim)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        return self.pool(self.body(image))
+        if not self.colour_stream:
+            return self.pool(self.body(image))
+        luma = (image * self.luma_w).sum(dim=1, keepdim=True) + self.luma_b
+        # Shape and colour meet only in the pooling's linear maps, so a colour-shape pair never seen
+        # together still gets the sum of what each part contributes.
+        return self.pool(torch.cat([self.body(luma), self.colour(image)], dim=1))
 
 
 class Block(nn.Module):

@@ -5,7 +5,7 @@ normalised embeddings, N x N cosine similarities scaled by a learned temperature
 clamped at 100), symmetric cross-entropy. AdamW with decoupled weight decay on weights only,
 linear warm-up then cosine decay. Sized to train on 2 CPU cores in under half an hour.
 
-  python3 models/recipe/train.py --data .cache/dataset --out .cache/run --max-minutes 25
+  python3 models/recipe/train.py --data .cache/dataset --out .cache/run   # the bundled model's settings
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def parse_args(argv=None):
     p.add_argument("--data", required=True, help="dataset folder written by build-dataset.ts")
     p.add_argument("--out", required=True, help="folder for checkpoint.pt and log.jsonl")
     p.add_argument("--steps", type=int, default=0, help="number of steps (0: as many as --max-minutes allows)")
-    p.add_argument("--max-minutes", type=float, default=25.0, help="wall-clock budget for the training loop")
+    p.add_argument("--max-minutes", type=float, default=28.0, help="wall-clock budget for the training loop")
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=0.1)
@@ -40,8 +40,13 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--text-width", type=int, default=128)
-    p.add_argument("--text-layers", type=int, default=3)
+    p.add_argument("--text-layers", type=int, default=2)
     p.add_argument("--vision-widths", default="32,64,96,128")
+    p.add_argument("--vision-stem", type=int, default=16, help="channels of a stride-1 first convolution (0: none)")
+    p.add_argument("--colour-stream", type=int, default=32,
+                   help="channels of a separate per-pixel colour stream; the trunk then sees luma only (0: RGB trunk)")
+    p.add_argument("--grey-prob", type=float, default=0.25,
+                   help="share of samples shown in greyscale with their colour-free caption (train.text-grey.i32)")
     return p.parse_args(argv)
 
 
@@ -71,12 +76,18 @@ def main(argv=None) -> None:
 
     ds = Dataset(args.data)
     train = ds.split("train")
+    if args.grey_prob > 0 and train.text_grey is None:
+        sys.exit(f"{args.data}/train.text-grey.i32 is missing (rebuild the dataset with build-dataset.ts) or pass --grey-prob 0")
     heldout = ds.split("heldout")
     generic = ds.split("generic")
     meta = ds.meta
     cfg = ClipConfig(
         image_size=ds.image_size,
         vision_widths=tuple(int(w) for w in args.vision_widths.split(",")),
+        vision_stem=args.vision_stem,
+        colour_stream=args.colour_stream,
+        mean=tuple(meta["mean"]),
+        std=tuple(meta["std"]),
         vocab_size=meta["vocabSize"],
         context_length=ds.context_length,
         text_width=args.text_width,
@@ -116,10 +127,22 @@ def main(argv=None) -> None:
         t0 = time.time()
         idx = torch.randint(0, len(train), (args.batch,), generator=gen)
         cap = torch.randint(0, train.text.shape[1], (args.batch,), generator=gen)
-        images = ds.to_input(train.images[idx])
+        pixels = train.images[idx]
+        grey = torch.rand(args.batch, generator=gen) < args.grey_prob
+        if args.grey_prob > 0:
+            # ITU-R BT.601 luma, the usual greyscale conversion.
+            luma = (pixels[grey].float() @ torch.tensor([0.299, 0.587, 0.114])).round().clamp(0, 255).to(torch.uint8)
+            pixels[grey] = luma.unsqueeze(-1).expand(-1, -1, -1, 3)
+        images = ds.to_input(pixels)
         flip = torch.rand(args.batch, generator=gen) < 0.5  # shapes and captions are mirror-invariant
         images[flip] = images[flip].flip(-1)
         text = train.text[idx, cap]
+        if args.grey_prob > 0:
+            text[grey] = train.text_grey[idx[grey], cap[grey]]
+        # Causal attention: tokens after the end token cannot change its feature, so drop the
+        # all-padding tail of the batch (same result, less work).
+        eot_pos = (text == cfg.eot_id).to(torch.int32).argmax(dim=-1)
+        text = text[:, : int(eot_pos.max()) + 1]
         # With --steps the schedule follows steps; otherwise wall-clock time, so the cosine ends on
         # budget however busy the shared machine is (the step count reached is logged).
         if args.steps > 0:

@@ -11,8 +11,9 @@ import { heldOutZeroShot } from '../../models/recipe/evaluate.js';
 import { loadOnnxClip } from '../../models/recipe/onnx-model.js';
 
 const MODEL = path.resolve('models/shoebox-mini');
-/** Measured 600-image figure minus a margin for the smaller, differently seeded sample. */
-const ZERO_SHOT_FLOOR = 0.8;
+/** Measured: 0.936 on this 204-image sample, 0.948 on evaluate.ts's 600 (EVAL.md); the margin
+ *  leaves room for small changes to the scene generator. */
+const ZERO_SHOT_FLOOR = 0.88;
 
 interface Manifest {
   id: string;
