@@ -2,7 +2,9 @@
 //   decode-only  preparePhoto (read + header + one decode + thumbnail + model tensor), 4 in flight
 //   encode-only  the image encoder on ready tensors, in the inference worker, at the pipeline's batch
 //   end to end   the real indexer (decode ∥ encode → thumbnails + SQLite commits) into a fresh store
-// Pipeline efficiency = end-to-end ÷ the slower of the two stages (target ≥ 0.85).
+// Pipeline efficiency = end-to-end ÷ the slower of the two stages (target ≥ 0.85). On a machine
+// where both stages need the same cores (2 here), running them together cannot beat
+// 1 / (1/decode + 1/encode): the second ratio says how close the pipeline comes to that bound.
 // Run for the bundled model and, when exported, an untrained net of ViT-B/32's exact shapes.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -25,6 +27,8 @@ export interface IndexBenchRow {
   encodePerS: number;
   endToEndPerS: number;
   efficiency: number;
+  /** End to end ÷ 1 / (1/decode + 1/encode), the best two CPU-bound stages sharing cores can do. */
+  sharedCpuEfficiency: number;
 }
 
 /** Camera-sized JPEGs (upscaled synthetic scenes, quality 90), written once per run. */
@@ -93,7 +97,17 @@ async function benchModel(modelDir: string, files: string[], photoSize: string):
     const decodePerS = files.length / decodeS;
     const encodePerS = files.length / encodeS;
     const endToEndPerS = files.length / e2eS;
-    return { model: info.modelId, photos: files.length, photoSize, decodePerS, encodePerS, endToEndPerS, efficiency: endToEndPerS / Math.min(decodePerS, encodePerS) };
+    const sharedCpuBound = 1 / (1 / decodePerS + 1 / encodePerS);
+    return {
+      model: info.modelId,
+      photos: files.length,
+      photoSize,
+      decodePerS,
+      encodePerS,
+      endToEndPerS,
+      efficiency: endToEndPerS / Math.min(decodePerS, encodePerS),
+      sharedCpuEfficiency: endToEndPerS / sharedCpuBound,
+    };
   } finally {
     await client.close();
     await rm(work, { recursive: true, force: true });
@@ -101,7 +115,7 @@ async function benchModel(modelDir: string, files: string[], photoSize: string):
 }
 
 export async function runIndexBench(opts: { photos?: number } = {}): Promise<IndexBenchRow[]> {
-  const count = opts.photos ?? 48;
+  const count = opts.photos ?? 96;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-bench-photos-'));
   const rows: IndexBenchRow[] = [];
   try {
@@ -126,6 +140,7 @@ export async function runIndexBench(opts: { photos?: number } = {}): Promise<Ind
       'encode only': r.encodePerS.toFixed(1),
       'end to end': r.endToEndPerS.toFixed(1),
       'efficiency (e2e ÷ slower stage)': r.efficiency.toFixed(2),
+      'e2e ÷ shared-CPU bound': r.sharedCpuEfficiency.toFixed(2),
     })),
   );
   return rows;
