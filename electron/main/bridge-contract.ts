@@ -15,6 +15,13 @@ export const IPC = {
   jobEvent: 'shoebox:job-event',
 } as const;
 
+/**
+ * Window event the Find menu item (menu.ts) dispatches in the page; the renderer listens for it
+ * to focus its search field. A plain DOM event: the preload exposes nothing for it, and the
+ * renderer imports this constant from here (this module loads nothing at run time).
+ */
+export const FOCUS_SEARCH_EVENT = 'shoebox:focus-search';
+
 /** { ok: true, result } | { ok: false, error: { code, message } }; the message never holds a stack trace. */
 export type ApiReply<T = unknown> = ApiEnvelope<T>;
 

@@ -62,7 +62,12 @@ export class CoreHost {
       child.once('exit', (code) => {
         this.child = null;
         this.ready = null;
-        if (this.stopping) return;
+        // Calls still waiting get their answer either way; only an unexpected exit counts as a crash.
+        if (this.stopping) {
+          reject(new Error('Shoebox is closing.'));
+          this.failAll('Shoebox is closing.');
+          return;
+        }
         this.failures++;
         this.lastFailure = startupError ?? `it exited unexpectedly (exit code ${code})`;
         const error = new Error(`The Shoebox core stopped: ${this.lastFailure}`);
@@ -106,11 +111,12 @@ export class CoreHost {
     this.stopping = true;
     const child = this.child;
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // Waits for a core that is still opening, then asks it to close.
-    const closing = this.request({ type: 'close', id: this.nextId++ }).catch(() => undefined);
+    const exited = new Promise<'exited'>((resolve) => child.once('exit', () => resolve('exited')));
+    // Waits for a core that is still opening, then asks it to close. Its answer does not matter:
+    // the process exiting does (it may also exit without answering, or crash meanwhile).
+    void this.request({ type: 'close', id: this.nextId++ }).catch(() => undefined);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS).unref());
-    if ((await Promise.race([closing.then(() => exited), timeout])) === 'timeout') {
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
       console.error('[main] the core did not close in time; stopping it');
       child.kill();
     }

@@ -1,9 +1,7 @@
 // The application menu: standard roles (so copy/paste, zoom, full screen and the macOS app menu
 // behave as people expect), Find (focuses the search field), and Reload / DevTools in development only.
 import { app, BrowserWindow, Menu, type BaseWindow, type MenuItemConstructorOptions } from 'electron';
-
-/** Window event the renderer listens for to focus its search field (the preload exposes nothing for it). */
-export const FOCUS_SEARCH_EVENT = 'shoebox:focus-search';
+import { FOCUS_SEARCH_EVENT } from './bridge-contract.js';
 
 function focusSearch(window: BaseWindow | undefined): void {
   if (!(window instanceof BrowserWindow)) return;

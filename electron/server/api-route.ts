@@ -20,22 +20,34 @@ class BodyError extends Error {
   }
 }
 
+/**
+ * Reads the body as text. Past the limit it stops keeping the bytes and rejects at once, so the
+ * 413 answer goes out while the client may still be sending; the request keeps being read (and
+ * dropped) so that the answer is not lost to a connection reset, and the answer closes the
+ * connection (see handleApi), which ends a client that would send forever.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > limit) {
+      req.resume();
       reject(new BodyError(413, `Request body too large (${declared} bytes; the limit is ${limit}).`));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyError(413, `Request body too large (over ${limit} bytes).`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      chunks.length = 0;
+      reject(new BodyError(413, `Request body too large (over ${limit} bytes).`));
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -61,7 +73,7 @@ export async function handleApi(core: Shoebox, name: string, req: IncomingMessag
     const text = await readBody(req, MAX_BODY_BYTES);
     input = text.trim() === '' ? {} : JSON.parse(text);
   } catch (err) {
-    if (err instanceof BodyError) sendError(res, err.status, 'bad-input', err.message);
+    if (err instanceof BodyError) sendError(res, err.status, 'bad-input', err.message, { Connection: 'close' });
     else sendError(res, 400, 'bad-input', `The input of ${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
     return;
   }

@@ -7,7 +7,7 @@ import type { ParentPort } from 'electron/utility';
 import { Shoebox } from '../core/shoebox.js';
 import { resolveDataDir } from '../core/paths.js';
 import { CoreHostService } from './core-host-service.js';
-import type { HostMessage } from './core-host-protocol.js';
+import { isHostRequest, type HostMessage } from './core-host-protocol.js';
 
 function requireParentPort(): ParentPort {
   const port = (process as NodeJS.Process & { parentPort?: ParentPort | null }).parentPort;
@@ -31,8 +31,17 @@ try {
 
 const service = new CoreHostService(core, send);
 port.on('message', (event) => {
-  void service.handle(event.data).then((state) => {
-    if (state === 'closed') process.exit(0);
-  });
+  service.handle(event.data).then(
+    (state) => {
+      if (state === 'closed') process.exit(0);
+    },
+    (err: unknown) => {
+      // handle() answers API errors itself; this is the host failing (a reply that cannot be
+      // posted, a core that fails to close). A failed close still ends the process, so the main
+      // process is not left waiting for its kill timeout.
+      console.error('[core-host] a request from the main process failed:', err);
+      if (isHostRequest(event.data) && event.data.type === 'close') process.exit(1);
+    },
+  );
 });
 send({ type: 'ready' });

@@ -64,9 +64,13 @@ async function main(): Promise<void> {
   };
   // One request at a time, in arrival order: runs block the thread anyway, and a 'close' must not
   // release the sessions under a run that is still waiting for its turn.
+  // serve() answers its own errors, but send() itself can throw (a reply that cannot be posted):
+  // the chain must survive that, or every later request would wait forever.
   let queue = Promise.resolve();
   port.on('message', (req: InferenceRequest) => {
-    queue = queue.then(() => serve(req));
+    queue = queue
+      .then(() => serve(req))
+      .catch((err: unknown) => console.error(`[inference-worker] request ${String(req.id)} (${String(req.op)}) could not be answered:`, err));
   });
   send({ kind: 'ready', info: model.info() });
 }

@@ -4,12 +4,13 @@
 import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runBrowserBench } from './browser.bench.js';
 import { runIndexBench } from './indexing.bench.js';
 import { runMemoryBench } from './memory.bench.js';
 import { runSearchBench } from './search.bench.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const all = ['indexing', 'search', 'memory'] as const;
+const all = ['indexing', 'search', 'memory', 'browser'] as const;
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const wanted = new Set(chosen.length > 0 ? chosen : all);
 for (const w of wanted) if (!(all as readonly string[]).includes(w)) throw new Error(`unknown benchmark "${w}" (choose from ${all.join(', ')})`);
@@ -39,6 +40,7 @@ const started = new Date();
 if (wanted.has('indexing')) await runIndexBench();
 if (wanted.has('search')) await runSearchBench({});
 if (wanted.has('memory')) await runMemoryBench();
+if (wanted.has('browser')) await runBrowserBench();
 
 const cpu = cpus();
 const header = [

@@ -1,53 +1,20 @@
 // The grid with 100 000 photos: only the visible rows are in the DOM, the keyboard reaches the
 // last photo, and pages load on demand. The library rows are written straight into the store
-// (indexing 100 000 images would take an hour here); they share one real thumbnail file.
+// (test/support/large-library.ts: indexing 100 000 images would take an hour here).
 // Timings are printed as diagnostics, not asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import sharp from 'sharp';
-import { Shoebox } from '../../electron/core/shoebox.js';
+import { writeLargeLibrary } from '../support/large-library.js';
+import { tempDir } from '../support/temp-dir.js';
 import { launchBrowser, openPage, requireBuiltRenderer, skipReason, startServerProcess } from './support.js';
 
 const PHOTOS = 100_000;
-const HASH = 'ab'.repeat(32);
-
-async function writeLargeLibrary(work: string): Promise<string> {
-  const dataDir = path.join(work, 'data');
-  const folder = path.join(work, 'Archive');
-  await mkdir(folder, { recursive: true });
-  const core = await Shoebox.open({ dataDir });
-  try {
-    const root = await core.addRoot(folder);
-    const thumb = path.join(core.paths.thumbnails, 'ab', 'ab', `${HASH}.webp`);
-    await mkdir(path.dirname(thumb), { recursive: true });
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 150, b: 180 } } }).webp().toFile(thumb);
-    const insert = core.store.db.prepare(
-      `INSERT INTO photos (root_id, path, rel_path, size, mtime_ms, content_hash, status, width, height, format, taken_at, thumb_path, indexed_at)
-       VALUES (?, ?, ?, 1000, 0, ?, 'indexed', 320, 240, 'jpeg', ?, ?, 0)`,
-    );
-    const start = new Date(2020, 0, 1).getTime();
-    core.store.db.transaction(() => {
-      for (let i = 0; i < PHOTOS; i++) {
-        const rel = `${2020 + (i % 5)}/IMG_${String(i).padStart(6, '0')}.jpg`;
-        insert.run(root.id, path.join(folder, rel), rel, HASH, start + i * 60_000, thumb);
-      }
-    })();
-  } finally {
-    await core.close();
-  }
-  return dataDir;
-}
 
 const skip = skipReason();
 
 test('a 100 000-photo library: virtualised grid, keyboard to the end', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
   requireBuiltRenderer();
-  const work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-e2e-large-'));
-  t.after(() => rm(work, { recursive: true, force: true }));
-  const dataDir = await writeLargeLibrary(work);
+  const { dataDir } = await writeLargeLibrary(await tempDir(t, 'shoebox-e2e-large-'), { photos: PHOTOS });
   const server = await startServerProcess(dataDir);
   t.after(() => server.stop());
   const browser = await launchBrowser();

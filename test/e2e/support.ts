@@ -79,7 +79,7 @@ export async function startServerProcess(dataDir: string): Promise<ServerProcess
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
@@ -101,7 +101,11 @@ export interface WatchedPage {
 
 export async function openPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme, locale: 'en-US' });
-  const page = await context.newPage();
+  return watchPage(await context.newPage());
+}
+
+/** Starts watching a page; the CSP watch applies from its next document on (navigate or reload after this). */
+export async function watchPage(page: Page, shotPrefix = ''): Promise<WatchedPage> {
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`);
@@ -115,7 +119,7 @@ export async function openPage(browser: Browser, colorScheme: 'light' | 'dark' =
     page,
     problems: async () => [...consoleErrors, ...((await page.evaluate('window.__csp')) as string[])],
     shot: async (name) => {
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+      await page.screenshot({ path: path.join(SHOTS, `${shotPrefix}${name}.png`) });
     },
   };
 }

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { ImageDecodeError, preparePhoto, type ImageDecodeCode } from '../../electron/core/imaging/decode.js';
+import { decompressionBombPng } from '../../electron/core/synthetic/bad-files.js';
 import { BLUE, FIXTURES, RED, clipConfig, halves, tempDir } from '../fixtures/imaging/make.js';
 
 const cfg = clipConfig();
@@ -32,30 +32,6 @@ function noise(width: number, height: number) {
 
 async function noisyJpeg(): Promise<Buffer> {
   return noise(400, 300).jpeg({ quality: 90 }).toBuffer();
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A valid, tiny PNG whose header declares width × height RGB pixels (a decompression bomb). */
-function pngBomb(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, no filter, no interlace
-  const rows = deflateSync(Buffer.alloc(4 * (1 + 3 * width))); // a few rows of zeros; the rest would follow
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', rows),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 test('zero-byte file: empty', async (t) => {
@@ -150,7 +126,7 @@ test('a PNG named .jpg decodes (content decides, not the extension)', async (t) 
 
 test('decompression bomb: a tiny PNG declaring 30000×30000 is refused before decoding', async (t) => {
   const file = path.join(await tempDir(t), 'bomb.png');
-  const bomb = pngBomb(30000, 30000);
+  const bomb = decompressionBombPng(30000, 30000);
   assert.ok(bomb.length < 1000, `bomb is ${bomb.length} bytes`);
   await writeFile(file, bomb);
   const { width, height } = await sharp(bomb, { limitInputPixels: false }).metadata();

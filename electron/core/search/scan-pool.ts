@@ -37,6 +37,12 @@ const SLOTS = FLAGS + MAX_CHUNKS;
 const PROBE_EVERY = 16;
 /** Weight of the newest measurement in the moving averages. */
 const EMA_ALPHA = 0.3;
+/**
+ * settle() waits in slices of this length, and gives the worker up after SETTLE_LIMIT_MS: a
+ * chunk takes about a millisecond, so a worker that holds one for seconds is stuck or gone.
+ */
+const WAIT_SLICE_MS = 50;
+const SETTLE_LIMIT_MS = 2000;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -73,7 +79,10 @@ export class ScanPool {
   private seq = 0;
   /** The job the worker took part in and may still be inside (0: none). */
   private workerJob = 0;
+  /** No new jobs for the worker (closed, failed, exited or given up). */
   private closed = false;
+  /** The worker thread has stopped running: it can no longer write scores. */
+  private exited = false;
   private readonly started: Promise<void>;
   private readonly mine = new Uint8Array(MAX_CHUNKS);
   /** Moving averages of milliseconds per row: [calling thread alone, with the worker]. */
@@ -107,6 +116,10 @@ export class ScanPool {
     });
     // A failure is reported through whenReady(); scans fall back to the calling thread.
     this.started.catch(() => undefined);
+    this.worker.once('exit', () => {
+      this.closed = true;
+      this.exited = true;
+    });
   }
 
   /** Resolves once the worker can take part in scans (tests and benchmarks wait on this). */
@@ -131,13 +144,21 @@ export class ScanPool {
   /**
    * Waits until the worker has left the previous job. Call before writing a new query into
    * the matrix; usually returns at once, since searches are far apart compared to a chunk.
+   * A worker that exited is not waited for. One that keeps a chunk past SETTLE_LIMIT_MS is
+   * stopped and scans go on without it: a search must not hang. (Only if that thread woke up
+   * again before its termination took effect could it still write one old chunk's scores.)
    */
   settle(): void {
     if (this.workerJob === 0) return;
+    const deadline = performance.now() + SETTLE_LIMIT_MS;
     for (;;) {
       const done = Atomics.load(this.ctl, DONE);
-      if (done === this.workerJob) break;
-      Atomics.wait(this.ctl, DONE, done);
+      if (done === this.workerJob || this.exited) break;
+      if (performance.now() >= deadline) {
+        this.giveUpWorker();
+        break;
+      }
+      Atomics.wait(this.ctl, DONE, done, WAIT_SLICE_MS);
     }
     this.workerJob = 0;
   }
@@ -195,6 +216,12 @@ export class ScanPool {
         this.matrix.scan(c * chunk, Math.min((c + 1) * chunk, rows));
       }
     }
+  }
+
+  private giveUpWorker(): void {
+    console.warn(`[scan-pool] the scan worker held a chunk for over ${SETTLE_LIMIT_MS} ms; searching on one thread from now on`);
+    this.close();
+    this.worker.terminate().catch(() => undefined);
   }
 
   close(): void {

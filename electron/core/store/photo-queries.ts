@@ -1,5 +1,6 @@
 // Read-only photo queries for the API: pages of the library for the grid, summaries of search
 // hits in rank order, and the id sets that folder/date filters narrow a search to.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export interface PhotoSummary {
@@ -44,40 +45,84 @@ const toSummary = (r: RawSummary): PhotoSummary => ({
   hasThumbnail: r.has_thumb === 1,
 });
 
-function whereClause(f: PhotoFilter): { sql: string; params: number[] } {
+/**
+ * Which filter fields are set: one prepared statement per shape, the values bound per call.
+ * `takenAt` is the date column as the query names it (see gridPageSql for why it may differ).
+ */
+function shapeOf(f: PhotoFilter, takenAt = 'taken_at'): { key: string; sql: string; params: number[] } {
   const parts = ["status = 'indexed'"];
   const params: number[] = [];
-  if (f.rootId !== undefined) {
-    parts.push('root_id = ?');
-    params.push(f.rootId);
+  const clauses: readonly (readonly [number | undefined, string])[] = [
+    [f.rootId, 'root_id = ?'],
+    [f.takenFrom, `${takenAt} >= ?`],
+    [f.takenTo, `${takenAt} <= ?`],
+  ];
+  let key = '';
+  for (const [value, clause] of clauses) {
+    key += value === undefined ? '-' : '+';
+    if (value === undefined) continue;
+    parts.push(clause);
+    params.push(value);
   }
-  if (f.takenFrom !== undefined) {
-    parts.push('taken_at >= ?');
-    params.push(f.takenFrom);
+  return { key, sql: parts.join(' AND '), params };
+}
+
+/**
+ * The grid's order. Migration 002 indexes exactly these expressions, so SQLite reads a page in
+ * index order instead of sorting the library; change both together.
+ */
+export const GRID_ORDER = 'ORDER BY taken_at IS NULL, taken_at DESC, path';
+
+/**
+ * The page query for a filter's shape; binds the filter values (in shapeOf's order), then LIMIT
+ * and OFFSET. Left to itself the planner can pick the smaller photos_status index and sort every
+ * indexed photo for each page (it does when the statistics of the indexes are uneven, as after
+ * one is rebuilt; see test/unit/store-grid-index.test.ts), so INDEXED BY pins it to an index in GRID_ORDER (a missing index
+ * becomes an error, not a slow grid). With statistics (PRAGMA optimize on close) it would still
+ * skip-scan that index by date and sort the matches: the unary + in +taken_at keeps the date
+ * range from being used as an index constraint, so it only filters rows read in order.
+ */
+export function gridPageSql(filter: PhotoFilter): string {
+  const index = filter.rootId === undefined ? 'photos_grid' : 'photos_root_grid';
+  return `SELECT ${COLUMNS} FROM photos INDEXED BY ${index} WHERE ${shapeOf(filter, '+taken_at').sql} ${GRID_ORDER} LIMIT ? OFFSET ?`;
+}
+
+interface ShapeStatements {
+  count: Statement<number[], number>;
+  page: Statement<number[], RawSummary>;
+  ids: Statement<number[], number>;
+}
+
+interface Statements {
+  byId: Statement<[number], RawSummary>;
+  shapes: Map<string, ShapeStatements>;
+}
+
+// Per connection, not per PhotoQueries: the API makes a PhotoQueries per call, and statements
+// should be prepared once per filter shape, not once per page.
+const prepared = new WeakMap<Db, Statements>();
+
+function statementsOf(db: Db): Statements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = { byId: db.prepare<[number], RawSummary>(`SELECT ${COLUMNS} FROM photos WHERE id = ?`), shapes: new Map() };
+    prepared.set(db, s);
   }
-  if (f.takenTo !== undefined) {
-    parts.push('taken_at <= ?');
-    params.push(f.takenTo);
-  }
-  return { sql: parts.join(' AND '), params };
+  return s;
 }
 
 export class PhotoQueries {
-  private readonly byIdStmt;
+  private readonly statements: Statements;
 
   constructor(private readonly db: Db) {
-    this.byIdStmt = db.prepare<[number], RawSummary>(`SELECT ${COLUMNS} FROM photos WHERE id = ?`);
+    this.statements = statementsOf(db);
   }
 
   /** A page of indexed photos, newest capture first (undated last), then by path. */
   page(filter: PhotoFilter, offset: number, limit: number): { total: number; photos: PhotoSummary[] } {
-    const { sql, params } = whereClause(filter);
-    const total = this.db.prepare<number[], number>(`SELECT count(*) FROM photos WHERE ${sql}`).pluck().get(...params)!;
-    const rows = this.db
-      .prepare<number[], RawSummary>(
-        `SELECT ${COLUMNS} FROM photos WHERE ${sql} ORDER BY taken_at IS NULL, taken_at DESC, path LIMIT ? OFFSET ?`,
-      )
-      .all(...params, limit, offset);
+    const { params, shape } = this.shape(filter);
+    const total = shape.count.get(...params)!;
+    const rows = shape.page.all(...params, limit, offset);
     return { total, photos: rows.map(toSummary) };
   }
 
@@ -85,7 +130,7 @@ export class PhotoQueries {
   summaries(ids: readonly number[]): PhotoSummary[] {
     const out: PhotoSummary[] = [];
     for (const id of ids) {
-      const r = this.byIdStmt.get(id);
+      const r = this.statements.byId.get(id);
       if (r) out.push(toSummary(r));
     }
     return out;
@@ -94,8 +139,21 @@ export class PhotoQueries {
   /** Ids matching a filter, or null when the filter is empty (no narrowing). */
   matching(filter: PhotoFilter): Set<number> | null {
     if (filter.rootId === undefined && filter.takenFrom === undefined && filter.takenTo === undefined) return null;
-    const { sql, params } = whereClause(filter);
-    const ids = this.db.prepare<number[], number>(`SELECT id FROM photos WHERE ${sql}`).pluck().all(...params);
-    return new Set(ids);
+    const { params, shape } = this.shape(filter);
+    return new Set(shape.ids.all(...params));
+  }
+
+  private shape(filter: PhotoFilter): { params: number[]; shape: ShapeStatements } {
+    const { key, sql, params } = shapeOf(filter);
+    let shape = this.statements.shapes.get(key);
+    if (!shape) {
+      shape = {
+        count: this.db.prepare<number[], number>(`SELECT count(*) FROM photos WHERE ${sql}`).pluck(),
+        page: this.db.prepare<number[], RawSummary>(gridPageSql(filter)),
+        ids: this.db.prepare<number[], number>(`SELECT id FROM photos WHERE ${sql}`).pluck(),
+      };
+      this.statements.shapes.set(key, shape);
+    }
+    return { params, shape };
   }
 }

@@ -8,7 +8,7 @@ import { crc32, deflateSync } from 'node:zlib';
 export type BadFileKind = 'empty' | 'truncated' | 'not-an-image' | 'decompression-bomb';
 
 /** PNG chunk: length, type, data, CRC-32 of type + data (PNG spec, section 5.3). */
-function pngChunk(type: string, data: Buffer): Buffer {
+export function pngChunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
@@ -17,15 +17,15 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
-/** A well-formed PNG header declaring side × side RGB pixels, followed by one row of data. */
-export function decompressionBombPng(side = 30000): Buffer {
+/** A well-formed PNG header declaring width × height RGB pixels, followed by one row of data. */
+export function decompressionBombPng(width = 30000, height = width): Buffer {
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: RGB
   // compression, filter, interlace: 0
-  const firstRow = deflateSync(Buffer.alloc(1 + side * 3));
+  const firstRow = deflateSync(Buffer.alloc(1 + width * 3));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', ihdr),

@@ -1,5 +1,6 @@
 // All schema migrations in order. Append new ones; never edit one that has shipped.
 import { migration001 } from './001_initial.js';
+import { migration002 } from './002_grid_index.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
