@@ -94,7 +94,7 @@ export async function runLibraryScenario(t: TestContext, ui: UiUnderTest, work: 
   await page.keyboard.type(query, { delay: 25 });
   const typed = Date.now();
   await heading.filter({ hasText: `Results for “${query}”` }).waitFor();
-  t.diagnostic(`first results ${Date.now() - typed} ms after the last keystroke (150 ms of it is the debounce)`);
+  t.diagnostic(`first results ${Date.now() - typed} ms after the last keystroke (60 ms of it is the debounce)`);
   const k = Math.min(4, shown);
   const uiTop = await cellIds(k);
   const apiTop = (await ui.api<{ hits: Hit[] }>('search.text', { query, limit: k })).hits;
