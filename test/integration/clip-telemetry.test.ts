@@ -21,6 +21,9 @@ async function traces(code: string): Promise<string[]> {
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
     delete env.ORT_DISABLE_TELEMETRY;
+    // A user's desktop, not a build server: ONNX Runtime's telemetry stays off when CI=true is set
+    // (seen under .ci/run), which would hide the very traces this test looks for.
+    delete env.CI;
     await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: repo, env });
     const left = await readdir(home, { recursive: true });
     return left.filter((p) => /microsoft|onnxruntime/i.test(p));
