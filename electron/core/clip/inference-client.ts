@@ -1,10 +1,10 @@
 // Main-side handle on the inference worker: starts electron/workers/inference-worker (from the .ts
 // sources under tsx, or the compiled .js in dist/), forwards encode calls, and turns worker errors
 // and crashes into rejected promises.
-import { Worker } from 'node:worker_threads';
 import type { ClipModelInfo, ClipModelOptions } from './clip-model.js';
 import { transferList, type InferenceReply, type InferenceRequest, type InferenceWorkerData } from './inference-protocol.js';
 import { disableOrtTelemetry } from './ort.js';
+import { startWorker, workerEntry } from '../workers/start-worker.js';
 
 export interface InferenceClientOptions extends ClipModelOptions {
   modelDir: string;
@@ -30,27 +30,8 @@ interface Pending {
   reject(err: Error): void;
 }
 
-function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`../../workers/inference-worker.${ext}`, import.meta.url);
-}
-
-/**
- * Under tsx the worker is TypeScript too. Loader hooks do not carry over to worker threads, and on
- * Node 20.20 `execArgv: ['--import', 'tsx']` does not help either (measured: "Unknown file extension
- * .ts"), so a two-line bootstrap registers tsx inside the worker and then imports the entry.
- */
-function startWorker(workerUrl: URL, workerData: InferenceWorkerData): Worker {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData, execArgv: [] });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData, execArgv: [] });
-}
-
 export async function createInferenceClient(options: InferenceClientOptions): Promise<InferenceClient> {
-  const { workerUrl = defaultWorkerUrl(), ...rest } = options;
+  const { workerUrl = workerEntry('inference-worker', import.meta.url), ...rest } = options;
   // Must happen here, on the main thread: a worker cannot change the real environment (see ort.ts).
   disableOrtTelemetry();
   const data: InferenceWorkerData = rest;
