@@ -1,5 +1,5 @@
 // Light / dark / follow the system. The choice is kept in localStorage and applied as
-// data-theme on <html>; "system" removes the attribute so the prefers-color-scheme CSS applies.
+// data-theme on <html>, which sets color-scheme; "system" removes it so the system's scheme applies.
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
