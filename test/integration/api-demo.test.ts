@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Shoebox, type IndexSummary } from '../../electron/core/shoebox.js';
 import { callApi } from '../../electron/core/api/table.js';
+import { ApiError } from '../../electron/core/api/define.js';
 
 test('library.addDemo writes, adds and indexes the demo library once', { timeout: 120_000 }, async (t) => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-demo-'));
@@ -30,4 +31,13 @@ test('library.addDemo writes, adds and indexes the demo library once', { timeout
   assert.equal((await callApi(core, 'roots.list', {})).length, 1);
   assert.equal((await callApi(core, 'status', { loadModel: false })).photos.indexed, 12);
   assert.ok((await readdir(path.join(dataDir, 'demo-library'))).includes('manifest.json'));
+
+  // A query that parses but leaves nothing to search for is the person's input, not a crash.
+  await assert.rejects(callApi(core, 'search.text', { query: 'dog - dog' }), (err: unknown) => {
+    assert.ok(err instanceof ApiError);
+    assert.equal(err.code, 'bad-input');
+    assert.match(err.message, /cancel each other out/);
+    return true;
+  });
+  await assert.rejects(callApi(core, 'search.text', { query: '"unclosed' }), { name: 'ApiError', code: 'bad-input' });
 });

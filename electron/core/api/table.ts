@@ -6,7 +6,7 @@ import { ApiError, defineOperation, parseInput } from './define.js';
 import type { Shoebox } from '../shoebox.js';
 import { PhotoQueries, type PhotoSummary } from '../store/photo-queries.js';
 import { photoStats } from '../store/photo-stats.js';
-import { parseQuery, QueryError, type QueryTerm } from '../search/query.js';
+import { parseQuery, QueryError } from '../search/query.js';
 
 const id = z.number().int().positive();
 const limit = z.number().int().min(1).max(1000);
@@ -147,17 +147,17 @@ export const api = {
     summary: 'Photos ranked by similarity to a text query; supports "beach + sunset - people" and "2:dog"',
     input: z.object({ query: z.string().min(1).max(1000), limit: limit.default(50), filter: filter.default({}) }).strict(),
     async run(core, input) {
-      let terms: QueryTerm[];
+      const { service } = await core.searchService();
+      const only = queries(core).matching(input.filter) ?? undefined;
       try {
-        terms = parseQuery(input.query).terms;
+        // A bad query is found while parsing, or when its terms cancel out ("dog - dog").
+        const { terms } = parseQuery(input.query);
+        const hits = await service.searchTerms(terms, input.limit, only);
+        return { terms, hits: withScores(core, hits) };
       } catch (err) {
         if (err instanceof QueryError) throw new ApiError('bad-input', err.message);
         throw err;
       }
-      const { service } = await core.searchService();
-      const only = queries(core).matching(input.filter) ?? undefined;
-      const hits = await service.searchText(input.query, input.limit, only);
-      return { terms, hits: withScores(core, hits) };
     },
   }),
 

@@ -4,7 +4,7 @@
 
 import { identityAdapter, type EmbeddingAdapter } from './adapter.js';
 import type { EmbeddingIndex, SearchHit, SearchOptions } from './embedding-index.js';
-import { combineQuery, parseQuery } from './query.js';
+import { combineQuery, parseQuery, type QueryTerm } from './query.js';
 
 export type TextEncodeFn = (texts: string[]) => Promise<Float32Array[]>;
 
@@ -79,14 +79,14 @@ export class SearchService {
     this.index.upsert(id, transform ? checkDim(transform(vec), this.index.dim) : vec);
   }
 
-  removeImage(id: number): boolean {
-    return this.index.remove(id);
-  }
-
   /** Ranked photos for a text query (syntax in query.ts); throws QueryError for a bad query. */
   async searchText(query: string, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    return this.searchTerms(parseQuery(query).terms, k, filter);
+  }
+
+  /** As searchText, for a query already parsed (callers that also show the terms parse once). */
+  async searchTerms(terms: readonly QueryTerm[], k: number, filter?: SearchFilter): Promise<SearchHit[]> {
     this.assertFresh();
-    const { terms } = parseQuery(query);
     const texts = [...new Set(terms.map((t) => t.text))];
     const encoded = await this.encodeText(texts);
     if (encoded.length !== texts.length) {
