@@ -4,18 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { tempDir } from '../support/temp-dir.js';
-import { launchBrowser, openPage, requireBuiltRenderer, skipReason, startServerProcess } from './support.js';
+import { skipReason, startApp } from './support.js';
 
 const skip = skipReason();
 
 test('the first-run demo library is written, indexed and shown', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
-  requireBuiltRenderer();
   const work = await tempDir(t, 'shoebox-e2e-demo-');
-  const server = await startServerProcess(path.join(work, 'data'));
-  t.after(() => server.stop());
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const { page, problems, shot } = await openPage(browser);
+  const { server, page, problems, shot } = await startApp(t, path.join(work, 'data'));
 
   await page.goto(server.launchUrl);
   await page.getByRole('heading', { name: 'Welcome to Shoebox' }).waitFor();

@@ -6,20 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeLargeLibrary } from '../support/large-library.js';
 import { tempDir } from '../support/temp-dir.js';
-import { launchBrowser, openPage, requireBuiltRenderer, skipReason, startServerProcess } from './support.js';
+import { skipReason, startApp } from './support.js';
 
 const PHOTOS = 100_000;
 
 const skip = skipReason();
 
 test('a 100 000-photo library: virtualised grid, keyboard to the end', { skip: skip ?? false, timeout: 180_000 }, async (t) => {
-  requireBuiltRenderer();
   const { dataDir } = await writeLargeLibrary(await tempDir(t, 'shoebox-e2e-large-'), { photos: PHOTOS });
-  const server = await startServerProcess(dataDir);
-  t.after(() => server.stop());
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const { page, problems, shot } = await openPage(browser);
+  const { server, page, problems, shot } = await startApp(t, dataDir);
   const grid = page.getByTestId('photo-grid');
   const cells = grid.locator('[role=gridcell]');
 

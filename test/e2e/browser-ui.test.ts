@@ -5,19 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { tempDir } from '../support/temp-dir.js';
-import { launchBrowser, openPage, requireBuiltRenderer, skipReason, startServerProcess } from './support.js';
+import { skipReason, startApp } from './support.js';
 import { runLibraryScenario } from './ui-scenario.js';
 
 const skip = skipReason();
 
 test('browser mode end to end: index, errors, search, viewer, similar, filters, themes', { skip: skip ?? false, timeout: 240_000 }, async (t) => {
-  requireBuiltRenderer();
   const work = await tempDir(t, 'shoebox-e2e-');
-  const server = await startServerProcess(path.join(work, 'data'));
-  t.after(() => server.stop());
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const { page, problems, shot } = await openPage(browser);
+  const { server, page, problems, shot } = await startApp(t, path.join(work, 'data'));
 
   await page.goto(server.launchUrl);
   assert.equal(new URL(page.url()).search, '', 'token removed from the address');

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
@@ -97,6 +98,16 @@ export interface WatchedPage {
   /** CSP violations and console errors seen so far. */
   problems(): Promise<string[]>;
   shot(name: string): Promise<void>;
+}
+
+/** The built UI served from `dataDir` and a watched Chromium page, all closed when the test ends. */
+export async function startApp(t: TestContext, dataDir: string): Promise<WatchedPage & { server: ServerProcess }> {
+  requireBuiltRenderer();
+  const server = await startServerProcess(dataDir);
+  t.after(() => server.stop());
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  return { server, ...(await openPage(browser)) };
 }
 
 export async function openPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<WatchedPage> {
