@@ -110,10 +110,7 @@ function show<T>(flags: Flags, result: T, print: (r: T) => void): number {
 }
 
 async function addRootIfNew(core: Shoebox, folder: string): Promise<number> {
-  const real = await core.resolvePhotoPath(folder);
-  const existing = (await callApi(core, 'roots.list', {})).find((r) => r.path === real);
-  if (existing) return existing.id;
-  return (await callApi(core, 'roots.add', { path: folder })).id;
+  return (await callApi(core, 'roots.add', { path: folder, reuse: true })).id;
 }
 
 /** Runs an index job with a progress bar; the summary decides the exit code. */

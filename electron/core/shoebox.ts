@@ -170,6 +170,12 @@ export class Shoebox {
     return realpath(path.resolve(file)).catch(() => path.resolve(file));
   }
 
+  /** The library folder at `folder` (compared by real path), if it is one. */
+  async findRoot(folder: string): Promise<RootRow | undefined> {
+    const real = await this.resolvePhotoPath(folder);
+    return this.store.roots.list().find((r) => r.path === real);
+  }
+
   async addRoot(folder: string) {
     return addRoot(this.store, folder);
   }
@@ -189,8 +195,7 @@ export class Shoebox {
 
   private async addDemoLibraryNow(count: number): Promise<RootRow> {
     const folder = path.join(this.paths.root, 'demo-library');
-    const real = await this.resolvePhotoPath(folder);
-    const existing = this.store.roots.list().find((r) => r.path === real);
+    const existing = await this.findRoot(folder);
     if (existing) return existing;
     await writeDemoLibrary(folder, { seed: DEMO_SEED, count, withBadFiles: true });
     return addRoot(this.store, folder);

@@ -73,9 +73,11 @@ export const api = {
   }),
 
   'roots.add': defineOperation({
-    summary: 'Add a library folder (not indexed until index.start)',
-    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    summary: 'Add a library folder (not indexed until index.start); with reuse, an existing one is returned',
+    input: z.object({ path: z.string().min(1).max(4096), reuse: z.boolean().default(false) }).strict(),
     async run(core, input) {
+      const existing = input.reuse ? await core.findRoot(input.path) : undefined;
+      if (existing) return existing;
       try {
         return await core.addRoot(input.path);
       } catch (err) {
