@@ -2,11 +2,11 @@
 // matches replies to requests, forwards job events, restarts it after a crash (a few times), and
 // shuts it down cleanly on quit so running jobs end 'interrupted' and SQLite closes.
 import { utilityProcess, type UtilityProcess } from 'electron';
-import type { MediaFile, MediaKind } from '../core/api/media.js';
+import type { MediaFile, MediaKind } from '../common/media.js';
 import type { ApiName } from '../core/api/table.js';
-import type { JobEvent } from '../core/jobs/runner.js';
-import { isHostMessage, type HostMessage, type HostRequest } from '../workers/core-host-protocol.js';
-import type { ApiReply } from './bridge-contract.js';
+import type { JobEvent } from '../common/job-events.js';
+import { isHostMessage, type HostMessage, type HostRequest } from '../common/core-host-protocol.js';
+import type { ApiReply } from '../common/bridge-contract.js';
 
 export interface CoreHostOptions {
   /** Path of the compiled electron/workers/core-host.js. */

@@ -2,7 +2,7 @@
 // the sending frame shows our own page, and the name is an operation of the API table. The
 // input is validated by the operation's schema in the core host (callApi). Pure, for tests.
 import { isApiName, type ApiName } from '../core/api/table.js';
-import type { WireError } from '../core/api/envelope.js';
+import type { WireError } from '../common/api-envelope.js';
 import { isTrustedSender } from './policy.js';
 
 export type GuardResult = { ok: true; name: ApiName } | { ok: false; error: WireError };

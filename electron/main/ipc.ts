@@ -4,7 +4,7 @@
 // own page; replies are {ok, result} | {ok: false, error: {code, message}}, never a stack trace.
 import { BrowserWindow, dialog, ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
 import type { CoreHost } from './core-host-client.js';
-import { IPC, type ApiReply } from './bridge-contract.js';
+import { IPC, type ApiReply } from '../common/bridge-contract.js';
 import { checkApiCall } from './ipc-guard.js';
 import { isTrustedSender } from './policy.js';
 

@@ -1,7 +1,7 @@
 // Parsing of shoebox-media:// URLs, the only way the renderer names a picture to show:
 // `shoebox-media://thumb/<photo id>` or `shoebox-media://photo/<photo id>`, optionally with a
 // cache-busting query. The URL carries an id, never a path; the file comes from the core.
-import type { MediaKind } from '../core/api/media.js';
+import type { MediaKind } from '../common/media.js';
 import { MEDIA_SCHEME } from './policy.js';
 
 export interface MediaRequest {

@@ -1,7 +1,7 @@
 // The application menu: standard roles (so copy/paste, zoom, full screen and the macOS app menu
 // behave as people expect), Find (focuses the search field), and Reload / DevTools in development only.
 import { app, BrowserWindow, Menu, type BaseWindow, type MenuItemConstructorOptions } from 'electron';
-import { FOCUS_SEARCH_EVENT } from './bridge-contract.js';
+import { FOCUS_SEARCH_EVENT } from '../common/bridge-contract.js';
 
 function focusSearch(window: BaseWindow | undefined): void {
   if (!(window instanceof BrowserWindow)) return;

@@ -4,9 +4,9 @@
 // package.json beside it makes tsc emit CommonJS although the project is ESM. Types only come
 // from the rest of the project (`import type`, erased at compile time).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiInput, ApiName, ApiOutput } from '../core/api/table.js';
-import type { JobEvent } from '../core/jobs/runner.js';
-import type { ApiReply, IPC as CHANNELS, ShoeboxBridge } from '../main/bridge-contract.js';
+import type { ApiInput, ApiName, ApiOutput } from '../common/api-types.js';
+import type { JobEvent } from '../common/job-events.js';
+import type { ApiReply, IPC as CHANNELS, ShoeboxBridge } from '../common/bridge-contract.js';
 
 // Repeated because the sandbox cannot load bridge-contract.js; the type turns any drift into a compile error.
 const IPC: typeof CHANNELS = { api: 'shoebox:api', pickFolder: 'shoebox:pick-folder', jobEvent: 'shoebox:job-event' };

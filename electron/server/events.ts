@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Shoebox } from '../core/shoebox.js';
-import type { JobEvent } from '../core/jobs/runner.js';
+import type { JobEvent } from '../common/job-events.js';
 
 export interface JobMessage {
   type: 'job';

@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Shoebox } from '../core/shoebox.js';
-import { resolveMedia, resolveMediaPath, type MediaFile } from '../core/api/media.js';
+import { resolveMedia, resolveMediaPath } from '../core/api/media.js';
+import type { MediaFile } from '../common/media.js';
 import { sendText } from './responses.js';
 
 const ID = /^[1-9]\d{0,15}$/;

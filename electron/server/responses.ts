@@ -1,8 +1,7 @@
 // Response helpers shared by the server's routes: the security headers every response carries,
 // the Content-Security-Policy of the UI, JSON envelopes and API error status codes.
 import type { ServerResponse } from 'node:http';
-import type { ApiErrorCode } from '../core/api/define.js';
-import type { ApiEnvelope, WireErrorCode } from '../core/api/envelope.js';
+import type { ApiEnvelope, ApiErrorCode, WireErrorCode } from '../common/api-envelope.js';
 
 /**
  * The UI's Content-Security-Policy: everything from this server only. No inline scripts or

@@ -7,8 +7,8 @@ import { resolveMedia } from '../core/api/media.js';
 import { callApi, isApiName } from '../core/api/table.js';
 import type { Shoebox } from '../core/shoebox.js';
 import { errorEnvelope } from '../core/api/envelope.js';
-import type { ApiReply } from '../main/bridge-contract.js';
-import { isHostRequest, type HostMessage } from './core-host-protocol.js';
+import type { ApiReply } from '../common/bridge-contract.js';
+import { isHostRequest, type HostMessage } from '../common/core-host-protocol.js';
 
 /** Runs one API call and wraps its outcome in the reply envelope; never throws. */
 export async function runApi(core: Shoebox, name: string, input: unknown): Promise<ApiReply> {

@@ -7,7 +7,7 @@ import type { ParentPort } from 'electron/utility';
 import { Shoebox } from '../core/shoebox.js';
 import { resolveDataDir } from '../core/paths.js';
 import { CoreHostService } from './core-host-service.js';
-import { isHostRequest, type HostMessage } from './core-host-protocol.js';
+import { isHostRequest, type HostMessage } from '../common/core-host-protocol.js';
 
 function requireParentPort(): ParentPort {
   const port = (process as NodeJS.Process & { parentPort?: ParentPort | null }).parentPort;

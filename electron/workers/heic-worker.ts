@@ -3,15 +3,7 @@
 // thread that serves searches and the UI; one worker also means one HEIC in memory at a time.
 import { parentPort } from 'node:worker_threads';
 import decodeHeicBuffer from 'heic-decode';
-
-export interface HeicRequest {
-  id: number;
-  bytes: Uint8Array;
-}
-
-export type HeicReply =
-  | { id: number; width: number; height: number; data: Uint8Array }
-  | { id: number; error: string };
+import type { HeicReply, HeicRequest } from '../core/imaging/heic-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('heic-worker must run as a worker thread');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Shoebox, type IndexSummary } from '../../electron/core/shoebox.js';
+import { Shoebox } from '../../electron/core/shoebox.js';
+import type { IndexSummary } from '../../electron/core/library/index-job.js';
 import { callApi } from '../../electron/core/api/table.js';
 import { ApiError } from '../../electron/core/api/define.js';
 

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rename, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Shoebox, type IndexSummary } from '../../electron/core/shoebox.js';
+import { Shoebox } from '../../electron/core/shoebox.js';
+import type { IndexSummary } from '../../electron/core/library/index-job.js';
 import { callApi } from '../../electron/core/api/table.js';
 import { writeDemoLibrary, type DemoManifest, type SceneSpec } from '../../electron/core/synthetic/index.js';
 

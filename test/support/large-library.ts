@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Shoebox } from '../../electron/core/shoebox.js';
+import { addRoot } from '../../electron/core/library/roots.js';
 import { thumbnailPath } from '../../electron/core/imaging/thumbnails.js';
 import { encodeVector } from '../../electron/core/store/vector.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
@@ -47,7 +48,7 @@ export async function writeLargeLibrary(work: string, options: LargeLibraryOptio
   await mkdir(folder, { recursive: true });
   const core = await Shoebox.open({ dataDir });
   try {
-    const root = await core.addRoot(folder);
+    const root = await addRoot(core.store, folder);
     const thumbs: { hash: string; file: string }[] = [];
     for (let t = 0; t < (options.thumbnails ?? 1); t++) {
       const hash = (0xab - t).toString(16).padStart(2, '0').repeat(32);

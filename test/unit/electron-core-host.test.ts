@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Shoebox } from '../../electron/core/shoebox.js';
-import { isHostMessage, isHostRequest, type HostMessage } from '../../electron/workers/core-host-protocol.js';
+import { isHostMessage, isHostRequest, type HostMessage } from '../../electron/common/core-host-protocol.js';
 import { CoreHostService, runApi } from '../../electron/workers/core-host-service.js';
 
 async function withHost(fn: (service: CoreHostService, sent: HostMessage[], core: Shoebox) => Promise<void>): Promise<void> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import ts from 'typescript';
-import { IPC } from '../../electron/main/bridge-contract.js';
+import { IPC } from '../../electron/common/bridge-contract.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const preloadTs = path.join(repoRoot, 'electron', 'preload', 'preload.ts');

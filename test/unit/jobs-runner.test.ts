@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { JobRunner, type JobEvent, type JobRunnerOptions } from '../../electron/core/jobs/runner.js';
+import type { JobEventIn } from '../../electron/common/job-events.js';
+import type { JobKindSpec } from '../../electron/core/jobs/kinds.js';
+import { JobRunner, type JobRunnerOptions } from '../../electron/core/jobs/runner.js';
 import { openStore, type Store } from '../../electron/core/store/index.js';
 
 function newStore(t: TestContext): { store: Store; file: string } {
@@ -19,8 +21,12 @@ function newStore(t: TestContext): { store: Store; file: string } {
   return { store, file };
 }
 
-function runner(store: Store, opts: JobRunnerOptions = {}): { jobs: JobRunner; events: JobEvent[] } {
-  const jobs = new JobRunner(store.jobs, opts);
+/** The runner's mechanics do not depend on the app's job kinds: these tests use kinds of their own. */
+type TestJobs = Record<string, JobKindSpec>;
+type JobEvent = JobEventIn<TestJobs>;
+
+function runner(store: Store, opts: JobRunnerOptions = {}): { jobs: JobRunner<TestJobs>; events: JobEvent[] } {
+  const jobs = new JobRunner<TestJobs>(store.jobs, opts);
   const events: JobEvent[] = [];
   jobs.subscribe((e) => events.push(e));
   return { jobs, events };
@@ -175,7 +181,7 @@ test('shutdown interrupts jobs; the next start marks leftovers of a killed proce
   const leftRunning = store.jobs.create('index', { rootId: 1 });
   store.jobs.markRunning(leftRunning);
   const leftQueued = store.jobs.create('export', null);
-  const restarted = new JobRunner(store.jobs);
+  const restarted = new JobRunner<TestJobs>(store.jobs);
   assert.deepEqual(restarted.interruptedAtStartup.map((j) => [j.id, j.state]).sort(), [[leftRunning, 'interrupted'], [leftQueued, 'interrupted']]);
   assert.equal(store.jobs.get(leftRunning)!.state, 'interrupted');
   assert.deepEqual(store.jobs.list(10).map((j) => j.state), ['interrupted', 'interrupted', 'interrupted', 'interrupted']);

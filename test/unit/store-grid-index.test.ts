@@ -109,7 +109,7 @@ test('pages come newest first, undated last, ties by path, for every filter shap
     const matching = queries.matching(f);
     assert.deepEqual(matching === null ? null : [...matching].sort((a, b) => a - b), Object.keys(f).length === 0 ? null : [...want].sort((a, b) => a - b));
   }
-  // A second PhotoQueries on the same connection reuses the prepared statements and agrees.
+  // A second PhotoQueries on the same connection agrees.
   assert.deepEqual(new PhotoQueries(db).page({ rootId: 2 }, 10, 5), queries.page({ rootId: 2 }, 10, 5));
 });
 

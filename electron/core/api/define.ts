@@ -2,6 +2,7 @@
 // Electron IPC, HTTP/WebSocket) validates its input against the same schema before calling the
 // handler, so no transport can pass unchecked data into the core.
 import { z } from 'zod';
+import type { ApiErrorCode } from '../../common/api-envelope.js';
 import type { Shoebox } from '../shoebox.js';
 
 export interface Operation<S extends z.ZodType, R> {
@@ -15,7 +16,6 @@ export function defineOperation<S extends z.ZodType, R>(op: Operation<S, R>): Op
   return op;
 }
 
-export type ApiErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'unavailable' | 'internal';
 
 /** An error meant for the person using Shoebox: the message says what happened and what to do. */
 export class ApiError extends Error {

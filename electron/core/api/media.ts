@@ -5,16 +5,10 @@
 // resolved) lies outside the library folders or the thumbnail cache.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { MediaFile, MediaKind } from '../../common/media.js';
 import type { Shoebox } from '../shoebox.js';
 import { isInside, resolveInsideRoots } from '../library/roots.js';
 
-export type MediaKind = 'thumb' | 'photo';
-
-export interface MediaFile {
-  /** Real path of the file to send. */
-  file: string;
-  mime: string;
-}
 
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   '.jpg': 'image/jpeg',

@@ -9,7 +9,7 @@
 // (electron/workers/heic-worker), started on the first HEIC and idle-unreferenced after.
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../workers/start-worker.js';
-import type { HeicReply, HeicRequest } from '../../workers/heic-worker.js';
+import type { HeicReply, HeicRequest } from './heic-protocol.js';
 
 export interface RgbaImage {
   data: Buffer;

@@ -1,37 +1,22 @@
 // Background jobs (indexing, export, training …): a FIFO queue with a concurrency limit,
-// cancellation through AbortSignal, throttled progress events with rate and ETA, and a row per
-// job in the store so the UI can show history and a restart can tell what was cut short.
+// cancellation through AbortSignal, throttled progress events with rate and ETA, a row per job
+// in the store so the UI can show history and a restart can tell what was cut short, and the
+// outcomes of recent jobs for whoever waits on them (jobs.wait). Typed by a map of job kinds
+// (kinds.ts): a kind's parameters, progress and result are checked where the job starts.
 //
 // A job's `run` function should check `ctx.signal` (signal.throwIfAborted()) between items.
 // Once cancel() is called the job ends as 'cancelled' however `run` settles.
-import type { JsonValue } from '../store/json.js';
-import type { FinalJobState, JobRow, JobsRepo, JobState } from '../store/jobs.js';
+import type { FinalJobState, JobEventIn, JobState } from '../../common/job-events.js';
+import type { JobRow, JobsRepo } from '../store/jobs.js';
+import type { JobKinds, JobKindSpec, JobProgress } from './kinds.js';
 import { RateMeter } from './rate.js';
 
-export interface JobProgress {
-  done: number;
-  /** Leave out to keep the previous total; null when not known yet. */
-  total?: number | null;
-  currentFile?: string | null;
-}
+export type { JobProgress } from './kinds.js';
 
-export interface JobContext {
+export interface JobContext<P extends JobProgress = JobProgress> {
   readonly jobId: number;
   readonly signal: AbortSignal;
-  progress(p: JobProgress): void;
-}
-
-export interface JobEvent {
-  jobId: number;
-  kind: string;
-  state: JobState;
-  done: number;
-  total: number | null;
-  /** Items per second, smoothed; null until measured. */
-  rate: number | null;
-  etaSeconds: number | null;
-  currentFile: string | null;
-  error: string | null;
+  progress(p: P): void;
 }
 
 export type JobOutcome<T> =
@@ -46,6 +31,12 @@ export interface JobHandle<T> {
   outcome: Promise<JobOutcome<T>>;
 }
 
+/** A job's kind and how it ended, kept for a while after it finished. */
+export type FinishedJob<M extends Record<string, JobKindSpec>> = { [K in keyof M & string]: { kind: K; outcome: JobOutcome<M[K]['result']> } }[keyof M & string];
+
+/** Finished jobs whose outcomes (an index summary lists every failed file) are kept for outcomeOf. */
+const KEPT_OUTCOMES = 20;
+
 export interface JobRunnerOptions {
   /** Jobs running at once; the rest wait in order. Default 1: jobs compete for the same cores. */
   concurrency?: number;
@@ -55,7 +46,6 @@ export interface JobRunnerOptions {
   now?: () => number;
 }
 
-type Listener = (event: JobEvent) => void;
 
 interface LiveJob {
   id: number;
@@ -65,6 +55,8 @@ interface LiveJob {
   total: number | null;
   currentFile: string | null;
   error: string | null;
+  /** The kind's own progress fields (beyond done/total/currentFile), as last reported. */
+  extra: Record<string, unknown>;
   meter: RateMeter | null;
   controller: AbortController;
   /** Set by shutdown(): the abort is the app closing, not the person cancelling. */
@@ -75,17 +67,18 @@ interface LiveJob {
   finishQueued: (state: 'cancelled' | 'interrupted') => void;
 }
 
-export class JobRunner {
+export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
   /** Jobs a previous process left queued or running, now marked 'interrupted'. */
   readonly interruptedAtStartup: JobRow[];
   private readonly repo: JobsRepo;
   private readonly concurrency: number;
   private readonly throttleMs: number;
   private readonly now: () => number;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<(event: JobEventIn<M>) => void>();
   private readonly live = new Map<number, LiveJob>();
   private readonly queue: LiveJob[] = [];
   private readonly settled = new Map<number, Promise<unknown>>();
+  private readonly outcomes = new Map<number, Promise<FinishedJob<M>>>();
   private running = 0;
 
   constructor(repo: JobsRepo, opts: JobRunnerOptions = {}) {
@@ -96,7 +89,12 @@ export class JobRunner {
     this.interruptedAtStartup = repo.interruptLeftovers(this.now());
   }
 
-  start<T>(kind: string, params: JsonValue, run: (ctx: JobContext) => Promise<T>): JobHandle<T> {
+  start<K extends keyof M & string>(
+    kind: K,
+    params: M[K]['params'],
+    run: (ctx: JobContext<M[K]['progress']>) => Promise<M[K]['result']>,
+  ): JobHandle<M[K]['result']> {
+    type T = M[K]['result'];
     const id = this.repo.create(kind, params, this.now());
     let resolve!: (o: JobOutcome<T>) => void;
     const outcome = new Promise<JobOutcome<T>>((r) => (resolve = r));
@@ -108,6 +106,7 @@ export class JobRunner {
       total: null,
       currentFile: null,
       error: null,
+      extra: {},
       meter: null,
       controller: new AbortController(),
       interrupting: false,
@@ -121,10 +120,24 @@ export class JobRunner {
     };
     this.live.set(id, job);
     this.settled.set(id, outcome);
+    this.keepOutcome(id, outcome.then((o) => ({ kind, outcome: o }) as FinishedJob<M>));
     this.emit(job);
     this.queue.push(job);
     this.pump();
     return { id, outcome };
+  }
+
+  /** How a job of this runner ended (waiting until it does); undefined for unknown or long-finished ids. */
+  outcomeOf(jobId: number): Promise<FinishedJob<M>> | undefined {
+    return this.outcomes.get(jobId);
+  }
+
+  private keepOutcome(id: number, finished: Promise<FinishedJob<M>>): void {
+    this.outcomes.set(id, finished);
+    for (const old of this.outcomes.keys()) {
+      if (this.outcomes.size <= KEPT_OUTCOMES) break;
+      this.outcomes.delete(old); // a Map keeps insertion order: oldest first
+    }
   }
 
   /** Cancels a queued or running job. Returns false when it is not live (unknown or finished). */
@@ -154,13 +167,13 @@ export class JobRunner {
   }
 
   /** Subscribes to job events; returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
+  subscribe(listener: (event: JobEventIn<M>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   /** The current state of queued and running jobs. */
-  active(): JobEvent[] {
+  active(): JobEventIn<M>[] {
     return [...this.live.values()].map((job) => this.snapshot(job));
   }
 
@@ -168,14 +181,14 @@ export class JobRunner {
     while (this.running < this.concurrency && this.queue.length > 0) this.queue.shift()!.start();
   }
 
-  private async execute<T>(job: LiveJob, run: (ctx: JobContext) => Promise<T>): Promise<JobOutcome<T>> {
+  private async execute<T, P extends JobProgress>(job: LiveJob, run: (ctx: JobContext<P>) => Promise<T>): Promise<JobOutcome<T>> {
     this.running++;
     const startedAt = this.now();
     job.state = 'running';
     job.meter = new RateMeter(startedAt);
     this.persist(() => this.repo.markRunning(job.id, startedAt));
     this.emit(job);
-    const ctx: JobContext = { jobId: job.id, signal: job.controller.signal, progress: (p) => this.progress(job, p) };
+    const ctx: JobContext<P> = { jobId: job.id, signal: job.controller.signal, progress: (p) => this.progress(job, p) };
     let outcome: JobOutcome<T>;
     try {
       const value = await run(ctx);
@@ -197,9 +210,11 @@ export class JobRunner {
 
   private progress(job: LiveJob, p: JobProgress): void {
     if (job.state !== 'running') return;
-    job.done = p.done;
-    if (p.total !== undefined) job.total = p.total;
-    if (p.currentFile !== undefined) job.currentFile = p.currentFile;
+    const { done, total, currentFile, ...extra } = p;
+    job.done = done;
+    if (total !== undefined) job.total = total;
+    if (currentFile !== undefined) job.currentFile = currentFile;
+    Object.assign(job.extra, extra);
     const now = this.now();
     job.meter?.sample(now, job.done);
     const wait = job.lastEmitAt + this.throttleMs - now;
@@ -234,9 +249,11 @@ export class JobRunner {
     this.emit(job);
   }
 
-  private snapshot(job: LiveJob): JobEvent {
+  private snapshot(job: LiveJob): JobEventIn<M> {
     const running = job.state === 'running';
+    // The kind's own fields first: the common ones below always win.
     return {
+      ...job.extra,
       jobId: job.id,
       kind: job.kind,
       state: job.state,
@@ -246,7 +263,7 @@ export class JobRunner {
       etaSeconds: running ? (job.meter?.eta(job.done, job.total) ?? null) : null,
       currentFile: job.currentFile,
       error: job.error,
-    };
+    } as JobEventIn<M>;
   }
 
   private emit(job: LiveJob): void {

@@ -64,3 +64,14 @@ export async function addRoot(store: Store, input: string): Promise<RootRow> {
   }
   return store.roots.add(real);
 }
+
+/** A user-given photo path as stored (absolute, symlinks resolved); unchanged when it does not exist. */
+export async function resolvePhotoPath(file: string): Promise<string> {
+  return realpath(path.resolve(file)).catch(() => path.resolve(file));
+}
+
+/** The library folder at `folder` (compared by real path), if it is one. */
+export async function findRoot(store: Store, folder: string): Promise<RootRow | undefined> {
+  const real = await resolvePhotoPath(folder);
+  return store.roots.list().find((r) => r.path === real);
+}

@@ -3,6 +3,8 @@ import { openDatabase, type Db } from './db.js';
 import { EmbeddingsRepo } from './embeddings.js';
 import { ErrorsRepo } from './errors.js';
 import { JobsRepo } from './jobs.js';
+import { PhotoQueries } from './photo-queries.js';
+import { PhotoStatsRepo } from './photo-stats.js';
 import { PhotosRepo } from './photos.js';
 import { RootsRepo } from './roots.js';
 import { SettingsRepo } from './settings.js';
@@ -11,6 +13,9 @@ export interface Store {
   db: Db;
   roots: RootsRepo;
   photos: PhotosRepo;
+  /** Read-only views for the UI: grid pages, search-hit summaries, filter id sets. */
+  photoQueries: PhotoQueries;
+  photoStats: PhotoStatsRepo;
   embeddings: EmbeddingsRepo;
   errors: ErrorsRepo;
   jobs: JobsRepo;
@@ -25,6 +30,8 @@ export function createStore(db: Db): Store {
     db,
     roots: new RootsRepo(db),
     photos: new PhotosRepo(db, embeddings, errors),
+    photoQueries: new PhotoQueries(db),
+    photoStats: new PhotoStatsRepo(db),
     embeddings,
     errors,
     jobs: new JobsRepo(db),

@@ -1,9 +1,7 @@
 // Job rows: what ran, how far it got and how it ended. Written by jobs/runner.ts.
+import type { FinalJobState, JobState } from '../../common/job-events.js';
 import type { Db } from './db.js';
 import { parseJsonColumn, type JsonValue } from './json.js';
-
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-export type FinalJobState = 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface JobRow {
   id: number;

@@ -1,5 +1,7 @@
 // Read-only photo queries for the API: pages of the library for the grid, summaries of search
-// hits in rank order, and the id sets that folder/date filters narrow a search to.
+// hits in rank order with their scores, and the id sets that folder/date filters narrow a
+// search to. One per connection (the store makes it once): statements are prepared once per
+// filter shape, not once per page.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
@@ -12,6 +14,11 @@ export interface PhotoSummary {
   height: number | null;
   takenAt: number | null;
   hasThumbnail: boolean;
+}
+
+/** A search hit with what the grid shows of its photo. */
+export interface ScoredPhoto extends PhotoSummary {
+  score: number;
 }
 
 export interface PhotoFilter {
@@ -93,29 +100,12 @@ interface ShapeStatements {
   ids: Statement<number[], number>;
 }
 
-interface Statements {
-  byId: Statement<[number], RawSummary>;
-  shapes: Map<string, ShapeStatements>;
-}
-
-// Per connection, not per PhotoQueries: the API makes a PhotoQueries per call, and statements
-// should be prepared once per filter shape, not once per page.
-const prepared = new WeakMap<Db, Statements>();
-
-function statementsOf(db: Db): Statements {
-  let s = prepared.get(db);
-  if (!s) {
-    s = { byId: db.prepare<[number], RawSummary>(`SELECT ${COLUMNS} FROM photos WHERE id = ?`), shapes: new Map() };
-    prepared.set(db, s);
-  }
-  return s;
-}
-
 export class PhotoQueries {
-  private readonly statements: Statements;
+  private readonly byId: Statement<[number], RawSummary>;
+  private readonly shapes = new Map<string, ShapeStatements>();
 
   constructor(private readonly db: Db) {
-    this.statements = statementsOf(db);
+    this.byId = db.prepare<[number], RawSummary>(`SELECT ${COLUMNS} FROM photos WHERE id = ?`);
   }
 
   /** A page of indexed photos, newest capture first (undated last), then by path. */
@@ -130,8 +120,18 @@ export class PhotoQueries {
   summaries(ids: readonly number[]): PhotoSummary[] {
     const out: PhotoSummary[] = [];
     for (const id of ids) {
-      const r = this.statements.byId.get(id);
+      const r = this.byId.get(id);
       if (r) out.push(toSummary(r));
+    }
+    return out;
+  }
+
+  /** Search hits as photo summaries with their scores, in rank order (photos gone since are skipped). */
+  scored(hits: readonly { id: number; score: number }[]): ScoredPhoto[] {
+    const out: ScoredPhoto[] = [];
+    for (const h of hits) {
+      const r = this.byId.get(h.id);
+      if (r) out.push({ ...toSummary(r), score: h.score });
     }
     return out;
   }
@@ -145,14 +145,14 @@ export class PhotoQueries {
 
   private shape(filter: PhotoFilter): { params: number[]; shape: ShapeStatements } {
     const { key, sql, params } = shapeOf(filter);
-    let shape = this.statements.shapes.get(key);
+    let shape = this.shapes.get(key);
     if (!shape) {
       shape = {
         count: this.db.prepare<number[], number>(`SELECT count(*) FROM photos WHERE ${sql}`).pluck(),
         page: this.db.prepare<number[], RawSummary>(gridPageSql(filter)),
         ids: this.db.prepare<number[], number>(`SELECT id FROM photos WHERE ${sql}`).pluck(),
       };
-      this.statements.shapes.set(key, shape);
+      this.shapes.set(key, shape);
     }
     return { params, shape };
   }

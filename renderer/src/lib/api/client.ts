@@ -1,13 +1,12 @@
 // The renderer's only way to Shoebox: an API client with one method per concern. Two
 // implementations: http-client.ts (browser mode) and ipc-client.ts (Electron); pick-client.ts
 // chooses at start-up. Types come from the core's API table, so the UI cannot drift from it.
-import type { ApiInput, ApiName, ApiOutput } from '../../../../electron/core/api/table.js';
-import type { WireErrorCode } from '../../../../electron/core/api/envelope.js';
-import type { JobEvent } from '../../../../electron/core/jobs/runner.js';
+import type { ApiInput, ApiName, ApiOutput } from '../../../../electron/common/api-types.js';
+import type { WireErrorCode } from '../../../../electron/common/api-envelope.js';
+import type { JobEvent } from '../../../../electron/common/job-events.js';
+import type { MediaKind } from '../../../../electron/common/media.js';
 
-export type { ApiInput, ApiName, ApiOutput, JobEvent, WireErrorCode };
-
-export type MediaKind = 'thumb' | 'photo';
+export type { ApiInput, ApiName, ApiOutput, JobEvent, MediaKind, WireErrorCode };
 
 export interface CallOptions {
   /** Aborting rejects the call with an AbortError at once; the answer, if it comes, is dropped. */

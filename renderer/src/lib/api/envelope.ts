@@ -1,6 +1,6 @@
 // Unwraps the transports' common answer, { ok: true, result } | { ok: false, error }, into the
 // result or a ClientError. Anything else is a protocol error, reported as such.
-import type { ApiEnvelope } from '../../../../electron/core/api/envelope.js';
+import type { ApiEnvelope } from '../../../../electron/common/api-envelope.js';
 import { ClientError } from './client.js';
 
 function isEnvelope(value: unknown): value is ApiEnvelope<unknown> {

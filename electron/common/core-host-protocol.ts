@@ -1,9 +1,9 @@
 // Messages between Electron's main process and the core host (the utility process that runs the
 // Shoebox core, electron/workers/core-host.ts). Structured-clone data only; each side checks
 // what it receives with the guards below before trusting its shape.
-import type { ApiReply } from '../main/bridge-contract.js';
-import type { MediaFile, MediaKind } from '../core/api/media.js';
-import type { JobEvent } from '../core/jobs/runner.js';
+import type { ApiReply } from './bridge-contract.js';
+import type { MediaFile, MediaKind } from './media.js';
+import type { JobEvent } from './job-events.js';
 
 /** main → host */
 export type HostRequest =

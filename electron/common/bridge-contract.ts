@@ -1,10 +1,10 @@
 // The contract between the main process and the preload: IPC channel names, the reply of an API
-// call (the transports' common envelope, core/api/envelope.ts, so error codes survive IPC), and
+// call (the transports' common envelope, api-envelope.ts, so error codes survive IPC), and
 // the shape of `window.shoebox`. Types and constants only, no 'electron' import, so the sandboxed
 // preload can check itself against it with `import type`.
-import type { ApiEnvelope } from '../core/api/envelope.js';
-import type { ApiInput, ApiName, ApiOutput } from '../core/api/table.js';
-import type { JobEvent } from '../core/jobs/runner.js';
+import type { ApiEnvelope } from './api-envelope.js';
+import type { ApiInput, ApiName, ApiOutput } from './api-types.js';
+import type { JobEvent } from './job-events.js';
 
 export const IPC = {
   /** invoke(name, input) → ApiReply */

@@ -1,0 +1,35 @@
+// Job operations: what runs now, waiting for a job of this session, and cancelling one.
+import { z } from 'zod';
+import type { JobResult } from '../../common/job-events.js';
+import { ApiError, defineOperation } from './define.js';
+import { id } from './schemas.js';
+
+export const jobOperations = {
+  'jobs.list': defineOperation({
+    summary: 'Running jobs with progress, and recent finished ones',
+    input: z.object({}).strict(),
+    async run(core) {
+      return { active: core.jobs.active(), recent: core.store.jobs.list(20) };
+    },
+  }),
+
+  'jobs.wait': defineOperation({
+    summary: 'Wait for a job of this session to finish and return its result',
+    input: z.object({ jobId: id }).strict(),
+    async run(core, input): Promise<JobResult> {
+      const finished = core.jobs.outcomeOf(input.jobId);
+      if (!finished) throw new ApiError('not-found', `Job ${input.jobId} was not started in this session.`);
+      const { kind, outcome } = await finished;
+      // An Error does not cross a transport: its message does.
+      return outcome.state === 'failed' ? { kind, state: 'failed', error: outcome.error.message } : { kind, ...outcome };
+    },
+  }),
+
+  'jobs.cancel': defineOperation({
+    summary: 'Cancel a running job (work already committed is kept)',
+    input: z.object({ jobId: id }).strict(),
+    async run(core, input) {
+      return { cancelled: core.jobs.cancel(input.jobId) };
+    },
+  }),
+};
