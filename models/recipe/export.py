@@ -1,4 +1,4 @@
-"""Exports a trained shoebox-mini checkpoint to the app's model folder format (DESIGN.md, "Model folders"):
+"""Exports a trained shoebox-mini checkpoint to the app's model folder format (docs/DESIGN.md, "Model folders"):
 
   config.json, visual/model.onnx (image float32 [b,3,S,S] -> embedding), visual/preprocess_cfg.json,
   textual/model.onnx (text int64 [b,ctx] -> embedding), textual/tokenizer*.json (already written by

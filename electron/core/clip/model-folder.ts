@@ -1,4 +1,4 @@
-// A CLIP model folder on disk (DESIGN.md "Model folders", Immich's layout plus our manifest.json):
+// A CLIP model folder on disk (docs/DESIGN.md "Model folders", Immich's layout plus our manifest.json):
 // reads and validates config.json and manifest.json, resolves the files the runtime needs, and
 // verifies every file the manifest lists against its size and sha256.
 import { createHash } from 'node:crypto';

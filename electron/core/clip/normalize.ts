@@ -1,5 +1,5 @@
 // L2 normalisation of embeddings. Shoebox stores and compares unit vectors (scores are dot products),
-// and normalises every model output itself, whether or not the model already did (DESIGN.md).
+// and normalises every model output itself, whether or not the model already did (docs/DESIGN.md).
 
 /** Scales `v` in place to unit length; a zero vector stays zero. Throws on NaN/Infinity. */
 export function l2normalizeInPlace(v: Float32Array): Float32Array {

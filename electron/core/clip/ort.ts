@@ -1,5 +1,5 @@
 // The one place that loads onnxruntime-node, so telemetry is always switched off first.
-// ONNX Runtime's official builds send telemetry unless ORT_DISABLE_TELEMETRY=1 (DESIGN.md); without it
+// ONNX Runtime's official builds send telemetry unless ORT_DISABLE_TELEMETRY=1 (docs/DESIGN.md); without it
 // they also write a device-id database under ~/.cache/Microsoft (measured with strace here).
 import { isMainThread } from 'node:worker_threads';
 import type * as OrtModule from 'onnxruntime-node';
