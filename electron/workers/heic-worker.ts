@@ -3,18 +3,23 @@
 // thread that serves searches and the UI; one worker also means one HEIC in memory at a time.
 import { parentPort } from 'node:worker_threads';
 import decodeHeicBuffer from 'heic-decode';
-import type { HeicReply, HeicRequest } from '../core/imaging/heic-protocol.js';
+import type { HeicMethods } from '../core/imaging/heic-protocol.js';
+import { serveRpc, type RpcAnswer } from '../core/workers/rpc.js';
 
 const port = parentPort;
 if (!port) throw new Error('heic-worker must run as a worker thread');
 
-port.on('message', (req: HeicRequest) => {
-  decodeHeicBuffer({ buffer: req.bytes }).then(
-    ({ width, height, data }) => {
+serveRpc(
+  port,
+  {
+    async decode(params): Promise<RpcAnswer> {
+      const { bytes } = params as HeicMethods['decode']['params'];
+      const { width, height, data } = await decodeHeicBuffer({ buffer: bytes });
       // A copy we own, moved (not cloned) back: the decoder's array may view its own memory.
       const pixels = new Uint8Array(data);
-      port.postMessage({ id: req.id, width, height, data: pixels } satisfies HeicReply, [pixels.buffer]);
+      const result: HeicMethods['decode']['result'] = { width, height, data: pixels };
+      return { result, transfer: [pixels.buffer] };
     },
-    (err: unknown) => port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies HeicReply),
-  );
-});
+  },
+  { name: 'heic-worker' },
+);

@@ -1,9 +1,10 @@
 // Main-side handle on the inference worker: starts electron/workers/inference-worker (from the .ts
-// sources under tsx, or the compiled .js in dist/), forwards encode calls, and turns worker errors
-// and crashes into rejected promises.
+// sources under tsx, or the compiled .js in dist/), forwards encode calls through the worker RPC
+// (core/workers/rpc.ts), and turns worker errors and crashes into rejected promises.
 import type { ClipModelInfo, ClipModelOptions } from './clip-model.js';
-import { transferList, type InferenceReply, type InferenceRequest, type InferenceWorkerData } from './inference-protocol.js';
+import { READY_EVENT, START_FAILED_EVENT, transferList, type InferenceMethods, type InferenceWorkerData, type ReadyData } from './inference-protocol.js';
 import { disableOrtTelemetry } from './ort.js';
+import { RpcClient } from '../workers/rpc.js';
 import { startWorker, workerEntry } from '../workers/start-worker.js';
 
 export interface InferenceClientOptions extends ClipModelOptions {
@@ -25,10 +26,7 @@ export interface InferenceClient {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve(embeddings: Float32Array[]): void;
-  reject(err: Error): void;
-}
+const CLOSED = 'The inference client is closed';
 
 export async function createInferenceClient(options: InferenceClientOptions): Promise<InferenceClient> {
   const { workerUrl = workerEntry('inference-worker', import.meta.url), ...rest } = options;
@@ -36,78 +34,45 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
   disableOrtTelemetry();
   const data: InferenceWorkerData = rest;
   const worker = startWorker(workerUrl, data);
-
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let stopped: string | undefined; // why no more calls are accepted
   let closing = false;
   let closed: Promise<void> | undefined;
-  let started: { resolve(info: ClipModelInfo): void; reject(err: Error): void } | undefined;
 
-  const failAll = (reason: string): void => {
-    stopped ??= reason;
-    const err = new Error(reason);
-    started?.reject(err);
-    started = undefined;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-
-  worker.on('message', (reply: InferenceReply) => {
-    switch (reply.kind) {
-      case 'ready':
-        started?.resolve(reply.info);
-        started = undefined;
-        worker.unref(); // an idle client never keeps the process alive
-        return;
-      case 'startFailed':
-        failAll(`Cannot start the inference worker for ${options.modelDir}: ${reply.error}`);
-        void worker.terminate();
-        return;
-      case 'result':
-      case 'error': {
-        const p = pending.get(reply.id);
-        if (!p) return;
-        pending.delete(reply.id);
-        if (pending.size === 0) worker.unref();
-        if (reply.kind === 'result') p.resolve(reply.embeddings);
-        else p.reject(new Error(reply.error));
-      }
+  let started!: { resolve(info: ClipModelInfo): void; reject(err: Error): void };
+  const ready = new Promise<ClipModelInfo>((resolve, reject) => (started = { resolve, reject }));
+  const rpc = new RpcClient<InferenceMethods>(worker, (event, payload) => {
+    if (event === READY_EVENT) {
+      started.resolve(payload as ReadyData);
+      worker.unref(); // an idle client never keeps the process alive
+    }
+    else if (event === START_FAILED_EVENT) {
+      const reason = `Cannot start the inference worker for ${options.modelDir}: ${String(payload)}`;
+      rpc.fail(reason);
+      started.reject(new Error(reason));
+      void worker.terminate();
     }
   });
-  worker.on('error', (err) => failAll(`The inference worker crashed: ${err.message}`));
-  worker.on('exit', (code) => failAll(closing ? 'The inference client is closed' : `The inference worker exited unexpectedly (code ${code})`));
-
-  const info = await new Promise<ClipModelInfo>((resolve, reject) => {
-    started = { resolve, reject };
-  });
-
-  const call = (req: InferenceRequest, transfer: ArrayBuffer[]): Promise<Float32Array[]> => {
-    if (stopped !== undefined) return Promise.reject(new Error(stopped));
-    if (closing && req.op !== 'close') return Promise.reject(new Error('The inference client is closed'));
-    return new Promise((resolve, reject) => {
-      pending.set(req.id, { resolve, reject });
-      worker.ref();
-      try {
-        worker.postMessage(req, transfer);
-      } catch {
-        // Some buffers cannot be moved (e.g. Node's shared Buffer pool): send a copy instead.
-        worker.postMessage(req);
-      }
-    });
+  const gone = (reason: string): void => {
+    rpc.fail(reason);
+    started.reject(new Error(rpc.failed ?? reason));
   };
+  worker.on('message', (m: unknown) => rpc.receive(m));
+  worker.on('error', (err) => gone(`The inference worker crashed: ${err.message}`));
+  worker.on('exit', (code) => gone(closing ? CLOSED : `The inference worker exited unexpectedly (code ${code})`));
+
+  const info = await ready;
+  const open = (): Promise<never> | null => (closing ? Promise.reject(new Error(CLOSED)) : null);
 
   return {
-    encodeImages: (batch) => call({ id: nextId++, op: 'encodeImages', images: batch }, transferList(batch)),
-    encodeTexts: (texts) => call({ id: nextId++, op: 'encodeTexts', texts: [...texts] }, []),
+    encodeImages: (batch) => open() ?? rpc.call('encodeImages', batch, transferList(batch)),
+    encodeTexts: (texts) => open() ?? rpc.call('encodeTexts', [...texts]),
     info: () => ({ ...info }),
-    alive: () => stopped === undefined && !closing,
+    alive: () => rpc.failed === undefined && !closing,
     close: () => {
       closed ??= (async () => {
-        if (stopped !== undefined) return; // already gone (crashed or failed)
+        if (rpc.failed !== undefined) return; // already gone (crashed or failed)
         closing = true;
         try {
-          await call({ id: nextId++, op: 'close' }, []);
+          await rpc.call('close', null);
         } finally {
           await worker.terminate();
         }

@@ -1,22 +1,22 @@
-// Messages between the inference client (main side) and electron/workers/inference-worker.ts.
-// Float32Array buffers travel as transferables in both directions, so pixels and embeddings are
-// moved between threads, not copied.
+// The inference worker's methods and events (electron/workers/inference-worker.ts, spoken
+// through core/workers/rpc.ts). Float32Array buffers travel as transferables in both
+// directions, so pixels and embeddings are moved between threads, not copied.
 import type { ClipModelInfo, ClipModelOptions } from './clip-model.js';
 
 export interface InferenceWorkerData extends ClipModelOptions {
   modelDir: string;
 }
 
-export type InferenceRequest =
-  | { id: number; op: 'encodeImages'; images: Float32Array[] }
-  | { id: number; op: 'encodeTexts'; texts: string[] }
-  | { id: number; op: 'close' };
+export type InferenceMethods = {
+  encodeImages: { params: Float32Array[]; result: Float32Array[] };
+  encodeTexts: { params: string[]; result: Float32Array[] };
+  close: { params: null; result: null };
+};
 
-export type InferenceReply =
-  | { kind: 'ready'; info: ClipModelInfo }
-  | { kind: 'startFailed'; error: string }
-  | { kind: 'result'; id: number; embeddings: Float32Array[] }
-  | { kind: 'error'; id: number; error: string };
+/** Events the worker sends on its own: exactly one of them, once its sessions are open or have failed. */
+export const READY_EVENT = 'ready'; // data: ClipModelInfo
+export const START_FAILED_EVENT = 'startFailed'; // data: the reason (string)
+export type ReadyData = ClipModelInfo;
 
 /** Distinct transferable buffers behind some typed arrays (shared memory cannot be transferred). */
 export function transferList(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {

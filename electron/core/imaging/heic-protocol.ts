@@ -1,11 +1,6 @@
-// Messages between imaging/heic.ts and its worker thread (electron/workers/heic-worker.ts): the
-// file's bytes in, RGBA pixels (moved, not copied) or the decoder's error out.
+// The HEIC decoder worker's methods (electron/workers/heic-worker.ts, spoken through
+// core/workers/rpc.ts): the file's bytes in, RGBA pixels (moved, not copied) out.
 
-export interface HeicRequest {
-  id: number;
-  bytes: Uint8Array;
-}
-
-export type HeicReply =
-  | { id: number; width: number; height: number; data: Uint8Array }
-  | { id: number; error: string };
+export type HeicMethods = {
+  decode: { params: { bytes: Uint8Array }; result: { width: number; height: number; data: Uint8Array } };
+};
