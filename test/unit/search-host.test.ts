@@ -1,0 +1,81 @@
+// The search host: the index loads from the store for the active model (the tiny fixture model
+// in a real inference worker), follows committed vectors, and applies an adapter set before or
+// after it loaded (a two-sided adapter rebuilds the image side).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Shoebox } from '../../electron/core/shoebox.js';
+import { LinearAdapter } from '../../electron/core/search/adapter.js';
+
+const TINY = fileURLToPath(new URL('../fixtures/onnx/tiny-dynamic', import.meta.url));
+const DIM = 16;
+
+function unit(...values: number[]): Float32Array {
+  const v = new Float32Array(DIM);
+  values.forEach((x, i) => (v[i] = x));
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+async function withCore(fn: (core: Shoebox, ids: number[]) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-search-host-'));
+  const core = await Shoebox.open({ dataDir: dir, modelDir: TINY, provider: 'cpu', threads: 1 });
+  try {
+    const root = core.store.roots.add(path.join(dir, 'photos'));
+    const ids = [unit(1, 0), unit(0, 1), unit(1, 1)].map((vector, i) =>
+      core.store.photos.commitIndexed({
+        path: path.join(dir, 'photos', `${i}.jpg`), rootId: root.id, relPath: `${i}.jpg`, size: i, mtimeMs: i, contentHash: `h${i}`,
+        width: null, height: null, format: null, takenAt: null, cameraMake: null, cameraModel: null, latitude: null, longitude: null,
+        thumbPath: null, embedding: { modelId: 'tiny-dynamic', vector },
+      }),
+    );
+    await fn(core, ids);
+  } finally {
+    await core.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Scores come from the index's float16 rerank, hence a tolerance of 2e-3.
+/** y = normalise(W x) with W adding the second coordinate to the first: (1,0)→(1,0), (0,1)→(1,1)/√2. */
+function shear(): LinearAdapter {
+  const weight = new Float32Array(DIM * DIM);
+  for (let i = 0; i < DIM; i++) weight[i * DIM + i] = 1;
+  weight[1] = 1;
+  return new LinearAdapter({ id: 'shear', inDim: DIM, outDim: DIM, weight, bias: new Float32Array(DIM), applyToImages: true });
+}
+
+async function scores(core: Shoebox, photoId: number): Promise<Map<number, number>> {
+  const { service } = await core.search.service();
+  return new Map(service.searchSimilar(photoId, 10).map((h) => [h.id, h.score]));
+}
+
+test('a two-sided adapter set after the index loaded rebuilds it; one set before applies at load', async () => {
+  await withCore(async (core, [a, b, c]) => {
+    const before = await scores(core, a!);
+    assert.ok(Math.abs(before.get(b!)! - 0) < 2e-3, `identity: a·b = 0, got ${before.get(b!)}`);
+    core.search.setAdapter(shear());
+    await new Promise((r) => setImmediate(r)); // the host checks the loaded service asynchronously
+    const after = await scores(core, a!);
+    assert.ok(Math.abs(after.get(b!)! - Math.SQRT1_2) < 2e-3, `sheared: a·b = 1/√2, got ${after.get(b!)}`);
+    assert.ok(Math.abs(after.get(c!)! - 2 / Math.sqrt(5)) < 2e-3, `sheared: a·c = 2/√5, got ${after.get(c!)}`);
+  });
+  await withCore(async (core, [a, b]) => {
+    core.search.setAdapter(shear());
+    const first = await scores(core, a!);
+    assert.ok(Math.abs(first.get(b!)! - Math.SQRT1_2) < 2e-3, `adapter applied at load: got ${first.get(b!)}`);
+  });
+});
+
+test('vectors committed while the index is loaded are searchable at once', async () => {
+  await withCore(async (core, [a, b]) => {
+    await core.search.service();
+    core.search.upsert([{ photoId: b!, vector: unit(1, 0) }]);
+    await new Promise((r) => setImmediate(r));
+    const s = await scores(core, a!);
+    assert.ok(Math.abs(s.get(b!)! - 1) < 2e-3, `b now equals a: got ${s.get(b!)}`);
+  });
+});
