@@ -7,9 +7,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from './core/paths.js';
+import { projectRoot } from './core/project-root.js';
 import { parsePort, startBrowserMode } from './server/browser-mode.js';
 
 const USAGE = `Usage: npm start -- [options]
@@ -21,17 +21,6 @@ const USAGE = `Usage: npm start -- [options]
   --host <address>    browser mode: address to listen on (default 127.0.0.1)
   --open              browser mode: open the address in the default browser
   -h, --help          this help`;
-
-/** The checkout's root: the folder above this file (electron/ or dist/electron/) holding package.json. */
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('Cannot find the Shoebox checkout (no package.json above the launcher).');
-    dir = up;
-  }
-  return dir;
-}
 
 /** Newest modification time of the files under `dirs` (node_modules and dist skipped). */
 function newestSource(dirs: readonly string[]): number {
@@ -95,7 +84,7 @@ async function main(): Promise<number | null> {
     return 0;
   }
   if (values.electron && values.browser) throw new Error('Choose one of --electron and --browser.');
-  const root = repoRoot();
+  const root = projectRoot();
   const dataDir = resolveDataDir(values['data-dir']);
   const binary = electronBinary(root);
   if (values.electron && !binary) {

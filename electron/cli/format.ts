@@ -1,6 +1,12 @@
 // Human-readable output of the CLI commands (the --json form prints the API's answer instead).
 import type { ApiOutput } from '../core/api/table.js';
-import type { IndexSummary } from '../core/shoebox.js';
+import type { IndexSummary } from '../core/library/index-job.js';
+
+/** Prints a command's result: as JSON with --json, else in the command's human form. */
+export function printResult<T>(json: boolean, result: T, print: (r: T) => void): void {
+  if (json) console.log(JSON.stringify(result, null, 2));
+  else print(result);
+}
 
 export function printHits(hits: ApiOutput<'search.text'>['hits'], terms: ApiOutput<'search.text'>['terms'] | null, like?: string): void {
   if (like) console.log(`Most like ${like}:`);

@@ -4,7 +4,7 @@
 import envPaths from 'env-paths';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findProjectRoot } from './project-root.js';
 
 export interface DataPaths {
   root: string;
@@ -37,12 +37,8 @@ export function bundledModelsDir(): string {
   if (override) return path.resolve(override);
   const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
   if (resourcesPath && existsSync(path.join(resourcesPath, 'models'))) return path.join(resourcesPath, 'models');
-  // Walk up from this file (electron/core or dist/electron/core) to the folder holding package.json.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'models'))) return path.join(dir, 'models');
-    dir = path.dirname(dir);
-  }
+  const root = findProjectRoot();
+  if (root && existsSync(path.join(root, 'models'))) return path.join(root, 'models');
   throw new Error('Bundled models folder not found: set SHOEBOX_BUNDLED_MODELS to the folder that holds shoebox-mini/.');
 }
 

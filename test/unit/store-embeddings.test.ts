@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { openStore, type Store } from '../../electron/core/store/index.js';
-import { decodeVector, encodeVector, l2Normalised } from '../../electron/core/store/vector.js';
+import { decodeVector, encodeVector } from '../../electron/core/store/vector.js';
+// The store normalises through the core's one helper; named as the store's own once was.
+import { unitVector } from '../../electron/core/vector-math.js';
+
+const l2Normalised = (v: Float32Array): Float32Array => unitVector(v, 'Embedding');
 
 function newStore(t: TestContext): Store {
   const dir = mkdtempSync(path.join(tmpdir(), 'shoebox-emb-'));

@@ -7,27 +7,8 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaFile, MediaKind } from '../../common/media.js';
 import type { Shoebox } from '../shoebox.js';
+import { photoMimeType } from '../imaging/formats.js';
 import { isInside, resolveInsideRoots } from '../library/roots.js';
-
-
-const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.jpe': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.gif': 'image/gif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-  '.heic': 'image/heic',
-  '.heif': 'image/heif',
-};
-
-/** The MIME type of a photo file by its extension; null for anything that is not a photo type. */
-export function photoMimeType(file: string): string | null {
-  return MIME_BY_EXTENSION[path.extname(file).toLowerCase()] ?? null;
-}
 
 async function isFile(file: string): Promise<boolean> {
   try {

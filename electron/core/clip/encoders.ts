@@ -3,7 +3,7 @@
 // input name and dtype, and return one L2-normalised Float32Array per input.
 // (Named Clip*Encoder so that importing them never shadows the global TextEncoder.)
 import type { Tensor } from 'onnxruntime-node';
-import { l2normalizeInPlace } from './normalize.js';
+import { normalizeInto } from '../vector-math.js';
 import type { Ort } from './ort.js';
 import { isFreeDim, type SharedSession } from './session.js';
 import type { ClipTokenizer } from './tokenizer.js';
@@ -67,7 +67,12 @@ async function runBatched<T extends Feed>(
       );
     }
     const values = value.data as Float32Array;
-    for (let i = 0; i < count; i++) out.push(l2normalizeInPlace(values.slice(i * embedDim, (i + 1) * embedDim)));
+    for (let i = 0; i < count; i++) {
+      // A zero or NaN embedding is a broken model or input, never a real one: say which input.
+      const v = values.slice(i * embedDim, (i + 1) * embedDim);
+      normalizeInto(v, 0, embedDim, v, 0, () => `${file}: the embedding of input ${start + i + 1} of ${n}`);
+      out.push(v);
+    }
   }
   return out;
 }

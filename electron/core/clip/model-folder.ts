@@ -39,7 +39,6 @@ const ManifestSchema = z.looseObject({
 });
 
 export type ModelManifest = z.infer<typeof ManifestSchema>;
-export type ManifestFile = z.infer<typeof ManifestFileSchema>;
 
 export interface ModelFolder {
   /** Absolute, symlink-free path of the folder. */
@@ -59,7 +58,7 @@ export interface ModelFolder {
 }
 
 /** Files every model folder must have (tokenizer_config.json is optional, as in Immich's exports). */
-export const REQUIRED_FILES = [
+const REQUIRED_FILES = [
   'config.json',
   'visual/model.onnx',
   'visual/preprocess_cfg.json',

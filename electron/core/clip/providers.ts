@@ -5,7 +5,7 @@ import os from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Ort } from './ort.js';
 
-export const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
+const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 const DEFAULTS: Partial<Record<NodeJS.Platform, ProviderName[]>> = {

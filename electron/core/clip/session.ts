@@ -38,7 +38,7 @@ export function isFreeDim(dim: number | string | undefined): boolean {
  * (e.g. HF exports that also return hidden states) the rank-2 one of width embedDim is taken,
  * preferring a name that mentions "embed".
  */
-export function readSignature(session: InferenceSession, file: string, embedDim: number): EncoderSignature {
+function readSignature(session: InferenceSession, file: string, embedDim: number): EncoderSignature {
   const inputs = session.inputMetadata;
   const input = inputs.length === 1 && inputs[0] ? tensorInfo(inputs[0]) : undefined;
   if (!input) {

@@ -14,7 +14,6 @@ import { modelTensor, rawInput, type RawRgb } from './model-input.js';
 import type { PreprocessConfig } from './preprocess-config.js';
 
 export { ImageDecodeError, type ImageDecodeCode } from './errors.js';
-export type { PhotoMetadata } from './exif.js';
 export { parsePreprocessConfig, type PreprocessConfig } from './preprocess-config.js';
 
 export interface PreparedPhoto {

@@ -53,7 +53,7 @@ function looksLikeText(bytes: Buffer): boolean {
 }
 
 /** Content that is not an image format sharp recognises. */
-export function notAnImage(file: string, bytes: Buffer, cause?: unknown): ImageDecodeError {
+function notAnImage(file: string, bytes: Buffer, cause?: unknown): ImageDecodeError {
   const reason = looksLikeText(bytes)
     ? 'not an image file (looks like text)'
     : 'not an image file (unrecognised content)';

@@ -3,13 +3,15 @@
 
 import exifr from 'exifr';
 
+/** What a photo file says about itself, as read at decode; the store keeps a converted subset
+ *  (StoredPhotoMetadata in store/photos.ts). */
 export interface PhotoMetadata {
   /** When the photo was taken, ISO 8601 in the camera's local time ("2021-07-14T09:30:15"),
    *  with the UTC offset appended when the file records one. */
   takenAt: string | null;
   cameraMake: string | null;
   cameraModel: string | null;
-  lens?: string | null;
+  lens: string | null;
   latitude: number | null;
   longitude: number | null;
   /** EXIF Orientation 1–8 as stored (already applied to width/height and pixels). */

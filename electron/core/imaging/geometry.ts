@@ -32,7 +32,7 @@ export interface ModelGeometry {
 }
 
 /** The model input's size; a [h, w] pair is in open_clip's order. */
-export function modelInputSize(cfg: PreprocessConfig): Size {
+function modelInputSize(cfg: PreprocessConfig): Size {
   return typeof cfg.size === 'number'
     ? { width: cfg.size, height: cfg.size }
     : { width: cfg.size[1], height: cfg.size[0] };

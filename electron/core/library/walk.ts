@@ -4,9 +4,8 @@
 import type { Dirent } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { photoMimeType } from '../imaging/formats.js';
 import { isInsideRoots } from './roots.js';
-
-const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.avif', '.gif', '.tif', '.tiff', '.heic', '.heif']);
 
 // Folders and files that operating systems and NAS boxes create; never photos of the person's.
 const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', '.ds_store', '@eadir', '$recycle.bin', 'system volume information', 'lost+found']);
@@ -14,8 +13,9 @@ const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', '.ds_store', '@eadir',
 /** Stats in flight at once within a folder: enough to hide disk latency, few enough for a NAS. */
 const STAT_BATCH = 32;
 
+/** A file the library indexes: one of the photo types (imaging/formats.ts), by extension. */
 export function isPhotoName(name: string): boolean {
-  return PHOTO_EXTENSIONS.has(path.extname(name).toLowerCase());
+  return photoMimeType(name) !== null;
 }
 
 /** Hidden (dot-prefixed) and system entries are skipped, files and folders alike. */

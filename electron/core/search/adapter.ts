@@ -3,7 +3,7 @@
 // defines transformImage, every image vector as the index is (re)built. The identity adapter is
 // the default; LinearAdapter is the form the fine-tuning job produces: y = normalise(W x + b).
 
-import { normalized } from './vector-math.js';
+import { normalizeInto } from '../vector-math.js';
 
 export interface EmbeddingAdapter {
   /** Stable id; the search service uses it to tell which adapter the index's image vectors saw. */
@@ -73,6 +73,7 @@ export class LinearAdapter implements EmbeddingAdapter {
       for (let i = 0; i < this.inDim; i++) s += (this.weight[row + i] as number) * (x[i] as number);
       y[o] = s;
     }
-    return normalized(y, `adapter ${this.id}`);
+    normalizeInto(y, 0, this.outDim, y, 0, `adapter ${this.id} output`);
+    return y;
   }
 }

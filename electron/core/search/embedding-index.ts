@@ -15,7 +15,7 @@ import { QuantizedMatrix } from './quantized-matrix.js';
 import { createRowStore, type RowPrecision, type RowStore } from './row-store.js';
 import { ScanPool } from './scan-pool.js';
 import { TopK } from './top-k.js';
-import { normalizeInto } from './vector-math.js';
+import { normalizeInto } from '../vector-math.js';
 
 export interface SearchHit {
   id: number;
@@ -172,9 +172,7 @@ export class EmbeddingIndex {
     }
     if (!Number.isInteger(k) || k < 0) throw new Error(`embedding-index: k must be a non-negative integer, got ${k}`);
     const q = this.scratch;
-    if (!normalizeInto(query, 0, this.dim, q, 0)) {
-      throw new Error('embedding-index: query vector has zero or non-finite norm');
-    }
+    normalizeInto(query, 0, this.dim, q, 0, 'embedding-index: query vector');
     const n = this.rows;
     if (k === 0 || n === 0) return [];
     k = Math.min(k, n);
@@ -230,9 +228,7 @@ export class EmbeddingIndex {
 
   private writeRow(row: number, id: number, src: Float32Array, srcOff: number): void {
     const v = this.scratch;
-    if (!normalizeInto(src, srcOff, this.dim, v, 0)) {
-      throw new Error(`embedding-index: vector for id ${id} has zero or non-finite norm`);
-    }
+    normalizeInto(src, srcOff, this.dim, v, 0, () => `embedding-index: vector for id ${id}`);
     this.exact.write(row, v, 0);
     this.quant.setRow(row, v, 0);
     this.rowIds[row] = id;

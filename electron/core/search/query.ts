@@ -15,7 +15,7 @@
 // directly followed by ":" at the start of a term, and must be finite with |w| ≤ 10.
 
 import { z } from 'zod';
-import { normalizeInto } from './vector-math.js';
+import { normalizeInto } from '../vector-math.js';
 
 export interface QueryTerm {
   text: string;
@@ -170,7 +170,12 @@ export function combineQuery(termEmbeddings: Float32Array[], weights: number[]):
       throw new QueryError(`combineQuery: weight ${w} must be a finite number from -${MAX_ABS_WEIGHT} to ${MAX_ABS_WEIGHT}`);
     }
     if (e.length !== dim) throw new QueryError(`combineQuery: term ${t} has ${e.length} dims, expected ${dim}`);
-    if (!normalizeInto(e, 0, dim, unit, 0)) throw new QueryError(`combineQuery: term ${t} embedding has zero or non-finite norm`);
+    try {
+      normalizeInto(e, 0, dim, unit, 0, `combineQuery: term ${t} embedding`);
+    } catch (err) {
+      // Still the query's fault as far as the caller can tell: keep it a QueryError.
+      throw new QueryError((err as Error).message);
+    }
     for (let i = 0; i < dim; i++) sum[i] = (sum[i] as number) + w * (unit[i] as number);
   });
   let n2 = 0;

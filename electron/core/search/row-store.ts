@@ -6,7 +6,7 @@
 // float16 halves the largest allocation of the search process; the bench reports recall@10 of
 // both against exact float32 search.
 
-import { dot } from './vector-math.js';
+import { dot } from '../vector-math.js';
 
 export type RowPrecision = 'float32' | 'float16';
 

@@ -1,10 +1,11 @@
-// Search over the in-memory index: text queries (parse → encode the distinct terms in one batch
-// → combine → adapter → index) and "more like this" from a photo's own vector. The text encoder
-// is passed in, so this module knows nothing about ONNX sessions or model folders.
+// Search over the in-memory index: text queries (terms from parseQuery → encode the distinct
+// terms in one batch → combine → adapter → index) and "more like this" from a photo's own
+// vector. The text encoder is passed in, so this module knows nothing about ONNX sessions or
+// model folders.
 
 import { identityAdapter, type EmbeddingAdapter } from './adapter.js';
 import type { EmbeddingIndex, SearchHit, SearchOptions } from './embedding-index.js';
-import { combineQuery, parseQuery, type QueryTerm } from './query.js';
+import { combineQuery, type QueryTerm } from './query.js';
 
 export type TextEncodeFn = (texts: string[]) => Promise<Float32Array[]>;
 
@@ -37,10 +38,6 @@ export class SearchService {
     this.imageSpace = imageSpaceOf(this.current);
     // The index may arrive pre-filled; it counts as built for the starting adapter.
     this.indexedSpace = this.imageSpace;
-  }
-
-  get adapter(): EmbeddingAdapter {
-    return this.current;
   }
 
   /**
@@ -79,12 +76,7 @@ export class SearchService {
     this.index.upsert(id, transform ? checkDim(transform(vec), this.index.dim) : vec);
   }
 
-  /** Ranked photos for a text query (syntax in query.ts); throws QueryError for a bad query. */
-  async searchText(query: string, k: number, filter?: SearchFilter): Promise<SearchHit[]> {
-    return this.searchTerms(parseQuery(query).terms, k, filter);
-  }
-
-  /** As searchText, for a query already parsed (callers that also show the terms parse once). */
+  /** Ranked photos for a parsed text query (parseQuery in query.ts; callers that also show the terms parse once). */
   async searchTerms(terms: readonly QueryTerm[], k: number, filter?: SearchFilter): Promise<SearchHit[]> {
     this.assertFresh();
     const texts = [...new Set(terms.map((t) => t.text))];

@@ -1,7 +1,8 @@
 // Image embeddings per (photo, model): float32 LE BLOBs, L2-normalised on the way in.
 // loadAll builds the in-memory search matrix: one contiguous Float32Array, row i belongs to ids[i].
 import type { Db } from './db.js';
-import { decodeVector, encodeVector, HOST_IS_LITTLE_ENDIAN, l2Normalised } from './vector.js';
+import { unitVector } from '../vector-math.js';
+import { decodeVector, encodeVector, HOST_IS_LITTLE_ENDIAN } from './vector.js';
 
 export interface EmbeddingMatrix {
   /** Photo ids in storage order (not sorted); row i of `matrix` is the embedding of ids[i]. */
@@ -43,7 +44,7 @@ export class EmbeddingsRepo {
 
   /** Stores the vector (normalised to unit length) for (photo, model), replacing any earlier one. */
   put(photoId: number, modelId: string, vector: Float32Array): void {
-    const unit = l2Normalised(vector);
+    const unit = unitVector(vector, `The embedding of photo ${photoId} for model ${modelId}`);
     this.putStmt.run(photoId, modelId, unit.length, encodeVector(unit));
   }
 

@@ -8,8 +8,12 @@ import { ErrorsRepo, type ErrorStage } from './errors.js';
 
 export type PhotoStatus = 'indexed' | 'failed' | 'missing';
 
-/** What decoding a file tells us; null where the file does not say. */
-export interface PhotoMetadata {
+/**
+ * The photo row's metadata columns, as stored; null where the file does not say. Not the
+ * decoder's PhotoMetadata (imaging/exif.ts): the indexer converts that one into this shape
+ * (capture time as epoch ms, the sharp format name; no lens or orientation columns).
+ */
+export interface StoredPhotoMetadata {
   width: number | null;
   height: number | null;
   /** sharp's format name: jpeg, png, webp, heif … */
@@ -31,7 +35,7 @@ export interface PhotoLocation {
   mtimeMs: number;
 }
 
-export interface PhotoRow extends PhotoLocation, PhotoMetadata {
+export interface PhotoRow extends PhotoLocation, StoredPhotoMetadata {
   id: number;
   /** sha256 (hex) of the content the embeddings were computed from. */
   contentHash: string | null;
@@ -41,7 +45,7 @@ export interface PhotoRow extends PhotoLocation, PhotoMetadata {
   missingSince: number | null;
 }
 
-export interface IndexedPhotoRecord extends PhotoLocation, PhotoMetadata {
+export interface IndexedPhotoRecord extends PhotoLocation, StoredPhotoMetadata {
   contentHash: string;
   thumbPath: string | null;
   embedding: { modelId: string; vector: Float32Array };

@@ -26,18 +26,3 @@ export function decodeVector(bytes: Uint8Array): Float32Array {
   for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
   return out;
 }
-
-/**
- * Returns `v` scaled to unit length (a copy only when it was not already unit length).
- * Throws on non-finite values or a zero vector, which no encoder should produce.
- */
-export function l2Normalised(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
-  const norm = Math.sqrt(sum);
-  if (!Number.isFinite(norm) || norm === 0) throw new Error(`Embedding has norm ${norm}: not a usable vector`);
-  if (Math.abs(norm - 1) < 1e-6) return v;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! / norm;
-  return out;
-}

@@ -8,7 +8,7 @@ import { crc32, deflateSync } from 'node:zlib';
 export type BadFileKind = 'empty' | 'truncated' | 'not-an-image' | 'decompression-bomb';
 
 /** PNG chunk: length, type, data, CRC-32 of type + data (PNG spec, section 5.3). */
-export function pngChunk(type: string, data: Buffer): Buffer {
+function pngChunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');

@@ -53,7 +53,7 @@ function outputSize(spec: SceneSpec, opts: RenderOptions): [number, number] {
 }
 
 /** The scene as an SVG document of exactly width × height pixels. */
-export function sceneSvg(spec: SceneSpec, width: number, height: number): string {
+function sceneSvg(spec: SceneSpec, width: number, height: number): string {
   const short = Math.min(width, height);
   const parts: string[] = [backgroundSvg(spec.background, new Rng(spec.layout.detailSeed), width, height)];
   for (const obj of spec.layout.objects) {

@@ -51,8 +51,6 @@ export const BACKGROUND_PHRASES: Record<Background, readonly string[]> = {
   wall: ['against a wall', 'indoors by a wall', 'in front of a wall'],
 };
 
-export const COUNT_WORDS = ['a', 'two', 'three'] as const;
-
 /** Plural of each shape word ("two red crosses"). */
 export const SHAPE_PLURALS: Record<Shape, string> = {
   circle: 'circles',

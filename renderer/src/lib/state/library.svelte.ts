@@ -1,38 +1,46 @@
 // The library as the interface knows it: status (folders, counts, model), per-folder counts and
-// date range, and the indexing job's progress from job events. Components read these fields;
-// the methods are the actions the sidebar and the progress bar offer.
-import type { ApiOutput, JobEvent, ShoeboxClient } from '../api/client.js';
+// date range, and its photos under the current filter (what the grid shows outside a search).
+// While indexing runs (job events, through the jobs state) it refreshes them every couple of
+// seconds. Components read these fields; the methods are the sidebar's and welcome screen's actions.
+import type { ApiOutput, ShoeboxClient } from '../api/client.js';
+import { fileName } from '../util/format.js';
+import type { FilterState } from './filters.svelte.js';
+import { isLive, type JobsState } from './jobs.svelte.js';
+import { LibrarySource } from './sources.svelte.js';
 
 export type Status = ApiOutput<'status'>;
 export type Stats = ApiOutput<'photos.stats'>;
 export type ModelInfo = NonNullable<Status['model']>;
 export type Root = Status['roots'][number];
 
-const LIVE: ReadonlySet<JobEvent['state']> = new Set(['queued', 'running']);
+/** While indexing, new photos appear this often rather than all at the end. */
+const REFRESH_WHILE_INDEXING_MS = 2000;
 
 export class LibraryState {
   status = $state<Status | null>(null);
   stats = $state<Stats | null>(null);
   model = $state<ModelInfo | null>(null);
   modelError = $state<string | null>(null);
-  /** The index job running now, or the last one of this page's life. */
-  job = $state<JobEvent | null>(null);
-  /** Bumped whenever the set of photos may have changed; the grid reloads on it. */
-  changes = $state(0);
 
-  roots = $derived(this.status?.roots ?? []);
-  indexing = $derived(this.job !== null && LIVE.has(this.job.state));
+  readonly roots = $derived(this.status?.roots ?? []);
+  readonly indexing: boolean;
+  /** A new source for each filter; refresh() reloads it in place when photos were added or removed. */
+  readonly photos: LibrarySource;
 
   constructor(
     private readonly client: ShoeboxClient,
+    private readonly jobs: JobsState,
+    filters: FilterState,
     private readonly report: (err: unknown) => void,
-  ) {}
+  ) {
+    this.indexing = $derived(isLive(jobs.byKind('index')));
+    this.photos = $derived(new LibrarySource(client, filters.filter, report));
+  }
 
   /** Status without loading the model (fast), then the model's details in the background. */
   async load(): Promise<void> {
     await this.refresh();
-    const live = this.status?.jobs.find((j) => j.kind === 'index');
-    if (live) this.job = live;
+    this.jobs.seed(this.status?.jobs ?? []);
     void this.loadModel();
   }
 
@@ -56,23 +64,23 @@ export class LibraryState {
     }
   }
 
-  /** Follows job events; returns the unsubscribe function. */
+  /** Follows the index job's events; returns the unsubscribe function. */
   listen(): () => void {
     let lastRefresh = 0;
-    return this.client.onJobEvent((event) => {
-      if (event.kind !== 'index') return;
-      this.job = event;
+    return this.jobs.on('index', (event) => {
       const now = Date.now();
-      if (!LIVE.has(event.state)) {
-        void this.refresh();
-        this.changes++;
-      } else if (event.done > 0 && now - lastRefresh > 2000) {
-        // While indexing, new photos appear every couple of seconds rather than all at the end.
+      if (!isLive(event)) {
+        this.#photosChanged();
+      } else if (event.done > 0 && now - lastRefresh > REFRESH_WHILE_INDEXING_MS) {
         lastRefresh = now;
-        void this.refresh();
-        this.changes++;
+        this.#photosChanged();
       }
     });
+  }
+
+  /** The name of folder `id`, or null for all photos. */
+  rootName(id: number | undefined): string | null {
+    return id === undefined ? null : fileName(this.roots.find((r) => r.id === id)?.path ?? '');
   }
 
   async addRoot(path: string): Promise<boolean> {
@@ -101,7 +109,7 @@ export class LibraryState {
     try {
       await this.client.call('roots.remove', { id });
       await this.refresh();
-      this.changes++;
+      this.photos.refresh();
     } catch (err) {
       this.report(err);
     }
@@ -115,12 +123,8 @@ export class LibraryState {
     }
   }
 
-  async cancelIndex(): Promise<void> {
-    if (!this.job) return;
-    try {
-      await this.client.call('jobs.cancel', { jobId: this.job.jobId });
-    } catch (err) {
-      this.report(err);
-    }
+  #photosChanged(): void {
+    void this.refresh();
+    this.photos.refresh();
   }
 }

@@ -3,10 +3,13 @@
 // (Svelte runes): reading `count` or `at(i)` in a template updates when pages arrive.
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { PagedList } from '../grid/paged-list.js';
+import type { PhotoFilter } from './filters.svelte.js';
 
 export type Photo = ApiOutput<'photos.list'>['photos'][number];
-export type PhotoFilter = { rootId?: number; takenFrom?: number; takenTo?: number };
-export type GridItem = Photo & { score?: number };
+/** A search or "similar" hit: a photo and its score. */
+export type ScoredPhoto = ApiOutput<'search.text'>['hits'][number];
+/** What a cell shows: a photo, with its score when it is a hit. */
+export type GridItem = Photo & Partial<Pick<ScoredPhoto, 'score'>>;
 
 export interface GridSource {
   readonly count: number;
