@@ -11,8 +11,6 @@ import type { JobRow, JobsRepo } from '../store/jobs.js';
 import type { JobKinds, JobKindSpec, JobProgress } from './kinds.js';
 import { RateMeter } from './rate.js';
 
-export type { JobProgress } from './kinds.js';
-
 export interface JobContext<P extends JobProgress = JobProgress> {
   readonly jobId: number;
   readonly signal: AbortSignal;

@@ -116,16 +116,6 @@ export class PhotoQueries {
     return { total, photos: rows.map(toSummary) };
   }
 
-  /** Summaries in the order of `ids` (ids that no longer exist are skipped). */
-  summaries(ids: readonly number[]): PhotoSummary[] {
-    const out: PhotoSummary[] = [];
-    for (const id of ids) {
-      const r = this.byId.get(id);
-      if (r) out.push(toSummary(r));
-    }
-    return out;
-  }
-
   /** Search hits as photo summaries with their scores, in rank order (photos gone since are skipped). */
   scored(hits: readonly { id: number; score: number }[]): ScoredPhoto[] {
     const out: ScoredPhoto[] = [];
