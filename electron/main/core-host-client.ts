@@ -1,12 +1,14 @@
 // Main-process handle on the core host (a utility process running the Shoebox core): starts it,
-// matches replies to requests, forwards job events, restarts it after a crash (a few times), and
-// shuts it down cleanly on quit so running jobs end 'interrupted' and SQLite closes.
+// calls it through the one worker RPC (core/workers/rpc.ts), forwards job events, restarts it
+// after a crash (a few times), and shuts it down cleanly on quit so running jobs end
+// 'interrupted' and SQLite closes.
 import { utilityProcess, type UtilityProcess } from 'electron';
 import type { MediaFile, MediaKind } from '../common/media.js';
 import type { ApiName } from '../core/api/table.js';
 import type { JobEvent } from '../common/job-events.js';
-import { isHostMessage, type HostMessage, type HostRequest } from '../common/core-host-protocol.js';
+import { HOST_EVENTS, isApiReply, isJobEvent, isMediaFile, type CoreHostMethods } from '../common/core-host-protocol.js';
 import type { ApiReply } from '../common/bridge-contract.js';
+import { RpcClient } from '../core/workers/rpc.js';
 
 export interface CoreHostOptions {
   /** Path of the compiled electron/workers/core-host.js. */
@@ -15,18 +17,20 @@ export interface CoreHostOptions {
   env: Record<string, string>;
 }
 
-type Pending = (message: HostMessage) => void;
-
 /** Crashes in a row (without a successful start between them) after which we stop restarting. */
 const MAX_RESTARTS = 3;
 const CLOSE_TIMEOUT_MS = 10_000;
+const CLOSING = 'Shoebox is closing.';
+
+interface Running {
+  child: UtilityProcess;
+  rpc: RpcClient<CoreHostMethods>;
+  ready: Promise<void>;
+}
 
 export class CoreHost {
-  private child: UtilityProcess | null = null;
-  private ready: Promise<void> | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private running: Running | null = null;
   private readonly listeners = new Set<(event: JobEvent) => void>();
-  private nextId = 1;
   private failures = 0;
   private lastFailure: string | null = null;
   private stopping = false;
@@ -35,67 +39,74 @@ export class CoreHost {
 
   /** Starts the utility process (if not running) and resolves once the core is open. */
   start(): Promise<void> {
-    if (this.ready) return this.ready;
+    if (this.running) return this.running.ready;
     if (this.failures >= MAX_RESTARTS) {
       return Promise.reject(new Error(`The Shoebox core stopped ${this.failures} times; last reason: ${this.lastFailure ?? 'unknown'}. Restart Shoebox.`));
     }
     const child = utilityProcess.fork(this.options.entry, [], { serviceName: 'Shoebox core', env: this.options.env, stdio: 'inherit' });
-    this.child = child;
     let startupError: string | null = null;
-    this.ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (raw: unknown) => {
-        if (!isHostMessage(raw)) return console.error('[main] ignored a malformed message from the core host');
-        if (raw.type === 'ready') {
-          this.failures = 0;
-          resolve();
-        } else if (raw.type === 'startup-failed') {
-          startupError = raw.message;
-          reject(new Error(`Shoebox could not open its library: ${raw.message}`));
-        } else if (raw.type === 'job-event') {
-          for (const listener of this.listeners) listener(raw.event);
-        } else {
-          const settle = this.pending.get(raw.id);
-          this.pending.delete(raw.id);
-          settle?.(raw);
-        }
-      });
-      child.once('exit', (code) => {
-        this.child = null;
-        this.ready = null;
-        // Calls still waiting get their answer either way; only an unexpected exit counts as a crash.
-        if (this.stopping) {
-          reject(new Error('Shoebox is closing.'));
-          this.failAll('Shoebox is closing.');
-          return;
-        }
-        this.failures++;
-        this.lastFailure = startupError ?? `it exited unexpectedly (exit code ${code})`;
-        const error = new Error(`The Shoebox core stopped: ${this.lastFailure}`);
-        reject(error);
-        this.failAll(error.message);
-      });
+    let started!: { resolve(): void; reject(err: Error): void };
+    const ready = new Promise<void>((resolve, reject) => (started = { resolve, reject }));
+    const rpc = new RpcClient<CoreHostMethods>({ postMessage: (message) => child.postMessage(message) }, (event, data) => {
+      if (event === HOST_EVENTS.ready) {
+        this.failures = 0;
+        started.resolve();
+      } else if (event === HOST_EVENTS.startupFailed) {
+        startupError = String(data);
+        started.reject(new Error(`Shoebox could not open its library: ${startupError}`));
+      } else if (event === HOST_EVENTS.jobEvent && isJobEvent(data)) {
+        for (const listener of this.listeners) listener(data);
+      } else {
+        console.error('[main] ignored a malformed event from the core host');
+      }
+    });
+    child.on('message', (message: unknown) => rpc.receive(message));
+    child.once('exit', (code) => {
+      this.running = null;
+      // Calls still waiting get their answer either way; only an unexpected exit counts as a crash.
+      if (this.stopping) {
+        started.reject(new Error(CLOSING));
+        rpc.fail(CLOSING);
+        return;
+      }
+      this.failures++;
+      this.lastFailure = startupError ?? `it exited unexpectedly (exit code ${code})`;
+      const reason = `The Shoebox core stopped: ${this.lastFailure}`;
+      started.reject(new Error(reason));
+      rpc.fail(reason);
     });
     // Callers see the rejection through call(); this keeps an unobserved one from being reported twice.
-    this.ready.catch(() => undefined);
-    return this.ready;
+    ready.catch(() => undefined);
+    this.running = { child, rpc, ready };
+    return ready;
   }
 
-  /** Runs one API call in the core; failures of the host itself come back as 'unavailable'. */
+  /**
+   * Runs one API call in the core. A core that is gone answers 'unavailable'; one that is running
+   * but could not send its answer (a result structured clone cannot copy) answers 'internal'.
+   */
   async call(name: ApiName, input: unknown): Promise<ApiReply> {
+    let rpc: RpcClient<CoreHostMethods> | undefined;
     try {
-      const reply = await this.request({ type: 'api', id: this.nextId++, name, input });
-      if (reply.type === 'api-reply') return reply.reply;
-      throw new Error(`unexpected ${reply.type} reply`);
+      rpc = await this.connected();
+      const reply = await rpc.call('api', { name, input });
+      if (!isApiReply(reply)) throw new Error('the core answered with a malformed reply');
+      return reply;
     } catch (err) {
-      return { ok: false, error: { code: 'unavailable', message: err instanceof Error ? err.message : String(err) } };
+      const message = err instanceof Error ? err.message : String(err);
+      if (rpc && rpc.failed === undefined) {
+        console.error(`[main] ${name}: ${message}`);
+        return { ok: false, error: { code: 'internal', message: 'The reply could not be sent to the window.' } };
+      }
+      return { ok: false, error: { code: 'unavailable', message } };
     }
   }
 
   /** The file for a photo's thumbnail or original, as the core resolves it; null when none may be shown. */
   async resolveMedia(kind: MediaKind, photoId: number): Promise<MediaFile | null> {
     try {
-      const reply = await this.request({ type: 'media', id: this.nextId++, kind, photoId });
-      return reply.type === 'media-reply' ? reply.media : null;
+      const media = await (await this.connected()).call('media', { kind, photoId });
+      return isMediaFile(media) ? media : null;
     } catch {
       return null;
     }
@@ -109,34 +120,26 @@ export class CoreHost {
   /** Closes the core (jobs end 'interrupted', the store closes); kills it if it does not finish in time. */
   async stop(): Promise<void> {
     this.stopping = true;
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<'exited'>((resolve) => child.once('exit', () => resolve('exited')));
+    const running = this.running;
+    if (!running) return;
+    const exited = new Promise<'exited'>((resolve) => running.child.once('exit', () => resolve('exited')));
     // Waits for a core that is still opening, then asks it to close. Its answer does not matter:
     // the process exiting does (it may also exit without answering, or crash meanwhile).
-    void this.request({ type: 'close', id: this.nextId++ }).catch(() => undefined);
+    void running.ready.then(() => running.rpc.call('close', null)).catch(() => undefined);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS).unref());
     if ((await Promise.race([exited, timeout])) === 'timeout') {
       console.error('[main] the core did not close in time; stopping it');
-      child.kill();
+      running.child.kill();
     }
-    this.failAll('Shoebox is closing.');
+    running.rpc.fail(CLOSING);
   }
 
-  private async request(message: HostRequest): Promise<HostMessage> {
-    if (this.stopping && message.type !== 'close') throw new Error('Shoebox is closing.');
+  /** The RPC of a started, open core (starting it first when needed). */
+  private async connected(): Promise<RpcClient<CoreHostMethods>> {
+    if (this.stopping) throw new Error(CLOSING);
     await this.start();
-    const child = this.child;
-    if (!child) throw new Error('The Shoebox core is not running.');
-    return new Promise<HostMessage>((resolve, reject) => {
-      this.pending.set(message.id, (reply) => (reply.type === 'startup-failed' ? reject(new Error(reply.message)) : resolve(reply)));
-      child.postMessage(message);
-    });
-  }
-
-  private failAll(reason: string): void {
-    const failed: HostMessage = { type: 'startup-failed', message: reason };
-    for (const settle of this.pending.values()) settle(failed);
-    this.pending.clear();
+    const running = this.running;
+    if (!running) throw new Error('The Shoebox core is not running.');
+    return running.rpc;
   }
 }

@@ -6,8 +6,9 @@
 import type { ParentPort } from 'electron/utility';
 import { Shoebox } from '../core/shoebox.js';
 import { resolveDataDir } from '../core/paths.js';
-import { CoreHostService } from './core-host-service.js';
-import { isHostRequest, type HostMessage } from '../common/core-host-protocol.js';
+import { sendEvent, type RpcServerPort } from '../core/workers/rpc.js';
+import { serveCoreHost } from './core-host-service.js';
+import { HOST_EVENTS } from '../common/core-host-protocol.js';
 
 function requireParentPort(): ParentPort {
   const port = (process as NodeJS.Process & { parentPort?: ParentPort | null }).parentPort;
@@ -15,33 +16,22 @@ function requireParentPort(): ParentPort {
   return port;
 }
 
-const port = requireParentPort();
-const send = (message: HostMessage): void => port.postMessage(message);
+// Electron's parent port delivers a MessageEvent; the RPC wants the message itself.
+const parentPort = requireParentPort();
+const port: RpcServerPort = {
+  postMessage: (message) => parentPort.postMessage(message),
+  on: (_event, listener) => parentPort.on('message', (event) => listener(event.data)),
+};
 
 let core: Shoebox;
 try {
   // The main process resolves the data folder (command line, SHOEBOX_DATA_DIR) and passes it on.
   core = await Shoebox.open({ dataDir: resolveDataDir() });
 } catch (err) {
-  const reason = err instanceof Error ? err.message : String(err);
   console.error('[core-host] could not open the library:', err);
-  send({ type: 'startup-failed', message: reason });
+  sendEvent(port, HOST_EVENTS.startupFailed, err instanceof Error ? err.message : String(err));
   process.exit(1);
 }
 
-const service = new CoreHostService(core, send);
-port.on('message', (event) => {
-  service.handle(event.data).then(
-    (state) => {
-      if (state === 'closed') process.exit(0);
-    },
-    (err: unknown) => {
-      // handle() answers API errors itself; this is the host failing (a reply that cannot be
-      // posted, a core that fails to close). A failed close still ends the process, so the main
-      // process is not left waiting for its kill timeout.
-      console.error('[core-host] a request from the main process failed:', err);
-      if (isHostRequest(event.data) && event.data.type === 'close') process.exit(1);
-    },
-  );
-});
-send({ type: 'ready' });
+serveCoreHost(core, port, (exitCode) => process.exit(exitCode));
+sendEvent(port, HOST_EVENTS.ready, null);
