@@ -2,10 +2,9 @@
 // ONNX Runtime sessions, tokenizer.ts) and the imaging module's preprocessing. evaluate.ts and the
 // model tests use it, so their figures describe what the app ships.
 
-import { readFile } from 'node:fs/promises';
 import { openClipModel } from '../../electron/core/clip/clip-model.js';
 import type { ClipTokenizer } from '../../electron/core/clip/tokenizer.js';
-import { parsePreprocessConfig, type PreprocessConfig } from '../../electron/core/imaging/preprocess-config.js';
+import type { PreprocessConfig } from '../../electron/core/imaging/preprocess-config.js';
 import { toModelTensor } from './pixels.js';
 
 export interface OnnxClip {
@@ -27,12 +26,11 @@ function stack(rows: Float32Array[], dim: number): Float32Array {
 
 export async function loadOnnxClip(modelDir: string, concurrency = 4): Promise<OnnxClip> {
   const model = await openClipModel(modelDir, { threads: 2, imageBatchSize: 64, textBatchSize: 256 });
-  const file = model.folder.files.preprocessConfig;
-  const preprocess = parsePreprocessConfig(JSON.parse(await readFile(file, 'utf8')) as unknown, file);
+  const preprocess = model.folder.preprocess;
   const dim = model.folder.embedDim;
   // The text encoder holds the tokenizer the app uses; tests read ids through it.
   const { loadClipTokenizer } = await import('../../electron/core/clip/tokenizer.js');
-  const tokenizer = await loadClipTokenizer(model.folder.dir, model.folder.contextLength);
+  const tokenizer = await loadClipTokenizer(model.folder.files, model.folder.contextLength, { clean: model.folder.textClean });
   return {
     dim,
     tokenizer,

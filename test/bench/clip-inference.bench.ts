@@ -85,12 +85,12 @@ export async function runClipBench(dirs?: string[]): Promise<ClipBenchRow[]> {
     for (const spinning of [false, true]) {
       const local = await openClipModel(dir, { ...options, spinning });
       const enc: Encoders = { images: (b) => local.image.encode(b), texts: (t) => local.text.encode(t) };
-      rows.push(await measure(folder.manifest.id, spinning ? 'in-process, spinning' : 'in-process', enc, pixels, total));
+      rows.push(await measure(folder.id, spinning ? 'in-process, spinning' : 'in-process', enc, pixels, total));
       await local.close();
     }
     const client = await createInferenceClient({ modelDir: dir, ...options });
-    rows.push(await measure(folder.manifest.id, 'worker', { images: (b) => client.encodeImages(b), texts: (t) => client.encodeTexts(t) }, pixels, total));
-    console.log(`${folder.manifest.id}: ${folder.imageSize}px, embed ${folder.embedDim}, batch ${client.info().batch}, threads ${client.info().threads}`);
+    rows.push(await measure(folder.id, 'worker', { images: (b) => client.encodeImages(b), texts: (t) => client.encodeTexts(t) }, pixels, total));
+    console.log(`${folder.id}: ${folder.imageSize}px, embed ${folder.embedDim}, batch ${client.info().batch}, threads ${client.info().threads}`);
     await client.close();
   }
   console.table(

@@ -111,7 +111,7 @@ test('the bundled model, when present, verifies and runs in the worker', { skip:
   const client = await createInferenceClient({ modelDir: BUNDLED, provider: 'cpu' });
   try {
     const info = client.info();
-    assert.equal(info.modelId, folder.manifest.id);
+    assert.equal(info.modelId, folder.id);
     const embeddings = await client.encodeImages(images(2, folder.imageSize));
     assert.equal(embeddings.length, 2);
     for (const e of [...embeddings, ...(await client.encodeTexts(TEXTS))]) {

@@ -28,7 +28,7 @@ async function editJson(file: string, edit: (value: Record<string, unknown>) => 
 
 test('loads the fixture folder: sizes from config.json, files resolved inside the folder', async () => {
   const folder = await loadModelFolder(FIXTURE);
-  assert.equal(folder.manifest.id, 'tiny-dynamic');
+  assert.equal(folder.id, 'tiny-dynamic');
   assert.equal(folder.embedDim, 16);
   assert.equal(folder.imageSize, 32);
   assert.equal(folder.contextLength, 16);
@@ -68,15 +68,25 @@ test('invalid config.json and manifest.json are reported with the file and the f
   await writeFile(path.join(dir3, 'config.json'), '{ "embed_dim": ');
   await assert.rejects(loadModelFolder(dir3), /config\.json is not valid JSON/);
 
-  const dir4 = await copyFixture();
-  await rm(path.join(dir4, 'manifest.json'));
-  await assert.rejects(loadModelFolder(dir4), /manifest\.json is missing/);
 
   const dir5 = await copyFixture();
   await editJson(path.join(dir5, 'config.json'), (c) => {
     c.vision_cfg = { image_size: [32, 48] };
   });
   await assert.rejects(loadModelFolder(dir5), /config\.json: vision_cfg\.image_size 32×48 is not square/);
+});
+
+test('a folder as published, without our manifest.json, loads under its folder name and verifies nothing', async () => {
+  const dir = await copyFixture();
+  await rm(path.join(dir, 'manifest.json'));
+  const folder = await loadModelFolder(dir);
+  assert.equal(folder.manifest, null);
+  assert.equal(folder.id, 'model');
+  assert.equal(folder.layout, 'immich');
+  assert.equal(folder.embedDim, 16);
+  const result = await verifyManifest(folder);
+  assert.equal(result.ok, false);
+  assert.match(result.problems[0]!, /manifest\.json: missing, so nothing can be verified/);
 });
 
 test('a missing model file is named', async () => {

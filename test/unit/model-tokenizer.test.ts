@@ -29,7 +29,7 @@ test('ids start with <|startoftext|>, end with <|endoftext|>, and are padded wit
   const eot = row0.indexOf(tok.eotId);
   assert.ok(eot > 1, 'end token after the text');
   assert.deepEqual(row0.slice(eot + 1), new Array(24 - eot - 1).fill(tok.padId));
-  assert.equal(tok.eotId, tok.sotId + 1, 'special tokens are the last two ids, as in CLIP');
+  assert.equal(tok.eotId, tok.sotId! + 1, 'special tokens are the last two ids, as in CLIP');
 });
 
 test('long texts are truncated to the context length with the end token kept last', async () => {

@@ -2,6 +2,7 @@
 // starts), the tokenizer, and a summary of what is running. Used in-process and inside the
 // inference worker alike.
 import { ClipImageEncoder, ClipTextEncoder } from './encoders.js';
+import type { LayoutName } from './folder-layouts.js';
 import { loadModelFolder, type ModelFolder } from './model-folder.js';
 import { loadOrt } from './ort.js';
 import { defaultThreads, describeFallback, providerPreference, type ProviderName } from './providers.js';
@@ -19,11 +20,16 @@ export interface ClipModelOptions {
   textBatchSize?: number;
   /** Busy-waiting ONNX Runtime threads (default off; see SessionSettings.spinning). */
   spinning?: boolean;
+  /** A weight variant of the folder ('quantized', 'fp16' …); default: its record's, else the plain export. */
+  variant?: string;
 }
 
 export interface ClipModelInfo {
   modelId: string;
   displayName: string;
+  layout: LayoutName;
+  /** The weight variant running ('' = the plain export). */
+  variant: string;
   embedDim: number;
   imageSize: number;
   contextLength: number;
@@ -54,14 +60,14 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
 }
 
 export async function openClipModel(modelDir: string, options: ClipModelOptions = {}): Promise<ClipModel> {
-  const folder = await loadModelFolder(modelDir);
+  const folder = await loadModelFolder(modelDir, options.variant === undefined ? {} : { variant: options.variant });
   const threads = positiveInt(options.threads, defaultThreads(), 'threads');
   const imageBatchSize = positiveInt(options.imageBatchSize, 8, 'imageBatchSize');
   const textBatchSize = positiveInt(options.textBatchSize, 32, 'textBatchSize');
   const providers = providerPreference(options.provider);
   const spinning = options.spinning === true;
   const ort = await loadOrt();
-  const tokenizer = await loadClipTokenizer(folder.dir, folder.contextLength);
+  const tokenizer = await loadClipTokenizer(folder.files, folder.contextLength, { clean: folder.textClean });
 
   const held: SharedSession[] = [];
   try {
@@ -75,8 +81,10 @@ export async function openClipModel(modelDir: string, options: ClipModelOptions 
     const text = new ClipTextEncoder(ort, textual, folder.files.textualModel, tokenizer, folder.embedDim, textBatchSize);
     const reason = describeFallback([...visual.failed, ...textual.failed]);
     const summary: ClipModelInfo = {
-      modelId: folder.manifest.id,
-      displayName: folder.manifest.displayName,
+      modelId: folder.id,
+      displayName: folder.displayName,
+      layout: folder.layout,
+      variant: folder.variant,
       embedDim: folder.embedDim,
       imageSize: folder.imageSize,
       contextLength: folder.contextLength,

@@ -27,7 +27,10 @@ function padRows<T extends Feed>(data: T, length: number): T {
   return padded as T;
 }
 
-/** Runs rows [n, rowLength] through the session in model-sized batches; returns n normalised embeddings. */
+/**
+ * Runs rows [n, rowLength] through the session in model-sized batches; returns n normalised
+ * embeddings. `mask`, when the model takes an attention mask, holds rows of the same shape.
+ */
 async function runBatched<T extends Feed>(
   ort: Ort,
   shared: SharedSession,
@@ -37,6 +40,7 @@ async function runBatched<T extends Feed>(
   rowShape: readonly number[],
   chunk: number,
   embedDim: number,
+  mask?: Int32Array | BigInt64Array,
 ): Promise<Float32Array[]> {
   const { input, output, batch } = shared.signature;
   const rowLength = rowShape.reduce((a, b) => a * b, 1);
@@ -45,17 +49,21 @@ async function runBatched<T extends Feed>(
   for (let start = 0; start < n; start += step) {
     const count = Math.min(step, n - start);
     let data = rows.subarray(start * rowLength, (start + count) * rowLength) as T;
+    let maskData = mask?.subarray(start * rowLength, (start + count) * rowLength);
     let fed = count;
     if (batch !== 'dynamic' && count < batch) {
       // A fixed batch larger than what is left: pad with zero rows and drop their outputs.
       data = padRows(data, batch * rowLength);
+      if (maskData) maskData = padRows(maskData, batch * rowLength);
       fed = batch;
     }
     // The typed array's kind (Float32Array, BigInt64Array, Int32Array) sets the tensor's dtype.
-    const tensor = new ort.Tensor(data, [fed, ...rowShape]);
+    const feeds: Record<string, Tensor> = { [input.name]: new ort.Tensor(data, [fed, ...rowShape]) };
+    const maskInput = shared.signature.mask;
+    if (maskInput && maskData) feeds[maskInput.name] = new ort.Tensor(maskData, [fed, ...rowShape]);
     let result;
     try {
-      result = await shared.session.run({ [input.name]: tensor }, [output.name]);
+      result = await shared.session.run(feeds, [output.name]);
     } catch (err) {
       throw new Error(`${file} failed on a batch of ${fed}: ${(err as Error).message}`);
     }
@@ -162,7 +170,21 @@ export class ClipTextEncoder {
   async encode(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const list = [...texts];
-    const ids = this.idType === 'int32' ? this.tokenizer.encode(list, 'int32').ids : this.tokenizer.encode(list, 'int64').ids;
-    return runBatched(this.ort, this.shared, this.file, ids, list.length, [this.contextLength], this.batchSize, this.embedDim);
+    const encoded = this.idType === 'int32' ? this.tokenizer.encode(list, 'int32') : this.tokenizer.encode(list, 'int64');
+    const mask = this.shared.signature.mask ? this.attentionMask(encoded.lengths, this.shared.signature.mask.type === 'int32') : undefined;
+    return runBatched(this.ort, this.shared, this.file, encoded.ids, list.length, [this.contextLength], this.batchSize, this.embedDim, mask);
+  }
+
+  /** 1 on each row's tokens, 0 on its padding, in the dtype the model's mask input takes. */
+  private attentionMask(lengths: readonly number[], int32: boolean): Int32Array | BigInt64Array {
+    const ctx = this.contextLength;
+    if (int32) {
+      const mask = new Int32Array(lengths.length * ctx);
+      lengths.forEach((len, row) => mask.fill(1, row * ctx, row * ctx + len));
+      return mask;
+    }
+    const mask = new BigInt64Array(lengths.length * ctx);
+    lengths.forEach((len, row) => mask.fill(1n, row * ctx, row * ctx + len));
+    return mask;
   }
 }

@@ -1,70 +1,49 @@
-// A CLIP model folder on disk (docs/DESIGN.md "Model folders", Immich's layout plus our manifest.json):
-// reads and validates config.json and manifest.json, resolves the files the runtime needs, and
-// verifies every file the manifest lists against its size and sha256.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+// A CLIP model folder on disk, in either published layout (clip/folder-layouts.ts), exactly as
+// published: no file of ours is needed. Shoebox's own record (manifest.json, clip/model-record.ts)
+// is read when present (the bundled model, installed and imported models) for the id, the display
+// name and the checksums; without it the folder's name is its id. Resolves the files the runtime
+// opens (every path checked to stay inside the folder, symlinks included) and verifies a folder
+// against its record.
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
-
-const positiveInt = z.number().int().positive();
-
-/** open_clip's model config; only the fields the runtime needs are checked, the rest are kept. */
-const ConfigSchema = z.looseObject({
-  embed_dim: positiveInt,
-  vision_cfg: z.looseObject({
-    // open_clip writes either 224 or [224, 224].
-    image_size: z.union([positiveInt, z.tuple([positiveInt, positiveInt])]),
-  }),
-  text_cfg: z.looseObject({
-    // Immich's runtime also falls back to 77 when a config leaves it out.
-    context_length: positiveInt.default(77),
-  }),
-});
-
-const ManifestFileSchema = z.object({
-  path: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256 (64 characters)'),
-  size: z.number().int().nonnegative(),
-});
-
-const ManifestSchema = z.looseObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
-  displayName: z.string().min(1),
-  source: z.string().min(1),
-  license: z.string().min(1),
-  // May be empty (e.g. a benchmark-only export): verifyManifest then reports every required file as unlisted.
-  files: z.array(ManifestFileSchema),
-});
-
-export type ModelManifest = z.infer<typeof ManifestSchema>;
+import type { PreprocessConfig } from '../imaging/preprocess-config.js';
+import { detectLayout, readLayout, variantFile, type LayoutName, type TextClean } from './folder-layouts.js';
+import { readJsonFile } from './json-file.js';
+import { ModelRecordSchema, RECORD_FILE, sha256File, type ModelRecord } from './model-record.js';
 
 export interface ModelFolder {
   /** Absolute, symlink-free path of the folder. */
   dir: string;
-  manifest: ModelManifest;
+  layout: LayoutName;
+  /** Shoebox's record, when the folder has one. */
+  manifest: ModelRecord | null;
+  /** The record's id, else the folder's name (made safe for a file name). */
+  id: string;
+  displayName: string;
   embedDim: number;
   imageSize: number;
   contextLength: number;
+  preprocess: PreprocessConfig;
+  textClean: TextClean;
+  /** The weight variant loaded ('' = the plain export) and those the folder offers. */
+  variant: string;
+  variants: string[];
   files: {
-    config: string;
     manifest: string;
     visualModel: string;
-    preprocessConfig: string;
     textualModel: string;
     tokenizer: string;
+    /** May not exist (optional in Immich's exports). */
+    tokenizerConfig: string;
   };
+  /** The files loading needs, relative to dir: what a record must list for a folder to verify. */
+  required: string[];
 }
 
-/** Files every model folder must have (tokenizer_config.json is optional, as in Immich's exports). */
-const REQUIRED_FILES = [
-  'config.json',
-  'visual/model.onnx',
-  'visual/preprocess_cfg.json',
-  'textual/model.onnx',
-  'textual/tokenizer.json',
-] as const;
+export interface LoadModelOptions {
+  /** A weight variant ('quantized', 'fp16' …); default: the record's, else the plain export. */
+  variant?: string;
+}
 
 /**
  * The absolute path of `relative` inside `dir`, refusing absolute paths, "..", and anything that
@@ -94,30 +73,13 @@ async function resolveExistingInside(dir: string, relative: string): Promise<str
   return real;
 }
 
-function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('; ');
+/** A folder name as a model id: what MODEL_ID allows, the rest replaced by "-". */
+export function idFromFolderName(dir: string): string {
+  const id = path.basename(dir).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return id === '' ? 'model' : id;
 }
 
-async function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file} is missing: every model folder needs its ${what}` : `Cannot read ${file}: ${(err as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new Error(`${file} is not a valid ${what}: ${formatIssues(parsed.error)}`);
-  return parsed.data;
-}
-
-export async function loadModelFolder(dir: string): Promise<ModelFolder> {
+export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<ModelFolder> {
   let real: string;
   try {
     real = await realpath(path.resolve(dir));
@@ -125,57 +87,74 @@ export async function loadModelFolder(dir: string): Promise<ModelFolder> {
   } catch (err) {
     throw new Error(`Model folder ${dir} cannot be opened: ${(err as Error).message}`);
   }
-  const configFile = path.join(real, 'config.json');
-  const manifestFile = path.join(real, 'manifest.json');
-  const config = await readJsonFile(configFile, ConfigSchema, 'model config (embed_dim, vision_cfg.image_size, text_cfg.context_length)');
-  const manifest = await readJsonFile(manifestFile, ManifestSchema, 'manifest (id, displayName, source, license, files)');
-
-  const size = config.vision_cfg.image_size;
-  if (Array.isArray(size) && size[0] !== size[1]) {
-    throw new Error(`${configFile}: vision_cfg.image_size ${size[0]}×${size[1]} is not square; Shoebox supports square inputs only`);
+  const layout = detectLayout(real);
+  if (!layout) {
+    throw new Error(
+      `Model folder ${real} is in neither published layout: expected visual/ and textual/ (Immich, open_clip) ` +
+        'or onnx/vision_model.onnx and onnx/text_model.onnx (Hugging Face, Transformers.js)',
+    );
   }
-  for (const f of manifest.files) {
+  const manifestFile = path.join(real, RECORD_FILE);
+  const manifest = await readJsonFile(manifestFile, ModelRecordSchema, 'manifest (id, displayName, source, license, files)', true);
+  for (const f of manifest?.files ?? []) {
     try {
       resolveInside(real, f.path);
     } catch (err) {
       throw new Error(`${manifestFile}: ${(err as Error).message}`);
     }
   }
-
-  const found: string[] = [];
-  for (const rel of REQUIRED_FILES) {
+  const reading = await readLayout(real, layout);
+  const variant = options.variant ?? manifest?.variant ?? '';
+  if (!reading.variants.includes(variant)) {
+    const offered = reading.variants.map((v) => (v === '' ? 'the plain export' : v)).join(', ') || 'none';
+    const wanted = variant === '' ? 'the plain export' : `variant "${variant}"`;
+    throw new Error(`Model folder ${real} has no ${wanted} of both encoders (${variantFile(reading.files.visualModel, variant)}); it offers: ${offered}`);
+  }
+  const visual = variantFile(reading.files.visualModel, variant);
+  const textual = variantFile(reading.files.textualModel, variant);
+  const required = [...reading.configs, visual, textual, reading.files.tokenizer];
+  const resolved = new Map<string, string>();
+  for (const rel of required) {
     try {
-      found.push(await resolveExistingInside(real, rel));
+      resolved.set(rel, await resolveExistingInside(real, rel));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new Error(code === 'ENOENT' ? `Model folder ${real} has no ${rel}` : (err as Error).message);
     }
   }
-  const [, visualModel, preprocessConfig, textualModel, tokenizer] = found as [string, string, string, string, string];
   return {
     dir: real,
+    layout,
     manifest,
-    embedDim: config.embed_dim,
-    imageSize: Array.isArray(size) ? size[0] : size,
-    contextLength: config.text_cfg.context_length,
-    files: { config: configFile, manifest: manifestFile, visualModel, preprocessConfig, textualModel, tokenizer },
+    id: manifest?.id ?? idFromFolderName(real),
+    displayName: manifest?.displayName ?? path.basename(real),
+    embedDim: reading.embedDim,
+    imageSize: reading.imageSize,
+    contextLength: reading.contextLength,
+    preprocess: reading.preprocess,
+    textClean: reading.textClean,
+    variant,
+    variants: reading.variants,
+    files: {
+      manifest: manifestFile,
+      visualModel: resolved.get(visual) as string,
+      textualModel: resolved.get(textual) as string,
+      tokenizer: resolved.get(reading.files.tokenizer) as string,
+      tokenizerConfig: resolveInside(real, reading.files.tokenizerConfig),
+    },
+    required,
   };
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 /**
- * Checks each manifest entry's size and sha256 (streamed, so large models never sit in memory), and
+ * Checks each record entry's size and sha256 (streamed, so large models never sit in memory), and
  * that every required file is listed: an unlisted model file would go unchecked.
  */
 export async function verifyManifest(folder: ModelFolder): Promise<{ ok: boolean; problems: string[] }> {
+  if (!folder.manifest) return { ok: false, problems: [`${folder.files.manifest}: missing, so nothing can be verified (import the folder to record its checksums)`] };
   const problems: string[] = [];
   const listed = new Set(folder.manifest.files.map((f) => path.posix.normalize(f.path.replace(/\\/g, '/'))));
-  for (const rel of REQUIRED_FILES) {
+  for (const rel of folder.required) {
     if (!listed.has(rel)) problems.push(`${rel}: not listed in ${folder.files.manifest}, so it cannot be verified`);
   }
   for (const entry of folder.manifest.files) {

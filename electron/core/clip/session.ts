@@ -15,6 +15,8 @@ export interface TensorInfo {
 
 export interface EncoderSignature {
   input: TensorInfo;
+  /** An `attention_mask` input beside the token ids (Hugging Face text exports); 1 on tokens, 0 on padding. */
+  mask?: TensorInfo;
   output: TensorInfo;
   /** 'dynamic' when the batch axis is free, else the fixed batch size the model was exported with. */
   batch: 'dynamic' | number;
@@ -34,16 +36,21 @@ export function isFreeDim(dim: number | string | undefined): boolean {
 }
 
 /**
- * The single token/pixel input and the embedding output of an encoder session. With several outputs
- * (e.g. HF exports that also return hidden states) the rank-2 one of width embedDim is taken,
- * preferring a name that mentions "embed".
+ * The token/pixel input (plus an attention mask, if the model takes one) and the embedding output
+ * of an encoder session. With several outputs (e.g. HF exports that also return hidden states) the
+ * rank-2 one of width embedDim is taken, preferring a name that mentions "embed".
  */
 function readSignature(session: InferenceSession, file: string, embedDim: number): EncoderSignature {
   const inputs = session.inputMetadata;
-  const input = inputs.length === 1 && inputs[0] ? tensorInfo(inputs[0]) : undefined;
-  if (!input) {
-    throw new Error(`${file} has inputs [${describe(inputs)}]; a CLIP encoder must have exactly one tensor input`);
+  const isMask = (m: InferenceSession.ValueMetadata): boolean => /^attention_mask$/i.test(m.name);
+  const mainInputs = inputs.filter((m) => !isMask(m));
+  const maskMeta = inputs.find(isMask);
+  const input = mainInputs.length === 1 && mainInputs[0] ? tensorInfo(mainInputs[0]) : undefined;
+  const mask = maskMeta ? tensorInfo(maskMeta) : undefined;
+  if (!input || (maskMeta && !mask)) {
+    throw new Error(`${file} has inputs [${describe(inputs)}]; a CLIP encoder takes one tensor input (and, for text, an optional attention_mask)`);
   }
+  if (mask && mask.type !== 'int64' && mask.type !== 'int32') throw new Error(`${file}: input ${mask.name} is ${mask.type}; expected int64 or int32`);
   const candidates = session.outputMetadata
     .map(tensorInfo)
     .filter((o): o is TensorInfo => o !== undefined && o.shape.length === 2 && (isFreeDim(o.shape[1]) || o.shape[1] === embedDim));
@@ -57,7 +64,7 @@ function readSignature(session: InferenceSession, file: string, embedDim: number
   if (output.type !== 'float32') throw new Error(`${file}: output ${output.name} is ${output.type}; only float32 embeddings are supported`);
   const b = input.shape[0];
   const batch = isFreeDim(b) || b === undefined ? 'dynamic' : (b as number);
-  return { input, output, batch };
+  return mask ? { input, mask, output, batch } : { input, output, batch };
 }
 
 export interface SharedSession extends CreatedSession {

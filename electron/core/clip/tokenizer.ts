@@ -1,9 +1,10 @@
-// CLIP text tokenisation for any model folder: loads <model>/textual/tokenizer.json (+ the optional
+// CLIP text tokenisation for any model folder: loads tokenizer.json (+ the optional
 // tokenizer_config.json) with @huggingface/tokenizers and turns texts into the fixed-length id
-// matrix a CLIP text encoder takes. Works for the bundled shoebox-mini tokenizer and for the
-// tokenizer files shipped with published CLIP models (OpenAI / open_clip / Immich), whose
-// conventions differ: TemplateProcessing or RobertaProcessing or no post-processor at all, and
-// padding with <|endoftext|> or with id 0.
+// matrix a CLIP text encoder takes, with the real lengths for an attention mask. Works for the
+// bundled shoebox-mini tokenizer and for the tokenizer files shipped with published models
+// (OpenAI / open_clip / Immich / Transformers.js), whose conventions differ: TemplateProcessing or
+// RobertaProcessing or no post-processor at all; padding with <|endoftext|> (HF) or with the
+// configured pad token ("!" = 0 in Immich's OpenAI exports); SigLIP's tokenizers have no start token.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,11 +17,20 @@ export interface EncodedTexts<T extends BigInt64Array | Int32Array = BigInt64Arr
   ids: T;
   n: number;
   contextLength: number;
+  /** Tokens of each row before padding (an attention mask is 1 on these). */
+  lengths: number[];
 }
+
+/** The tokenizer files of a folder: explicit paths, or a folder in Immich's layout (textual/…). */
+export type TokenizerSource = string | { tokenizer: string; tokenizerConfig: string };
+
+/** How text is cleaned first: CLIP's whitespace collapse, or open_clip's 'canonicalize' (SigLIP): punctuation removed too. */
+export type TextClean = 'whitespace' | 'canonicalize';
 
 export interface ClipTokenizer {
   readonly contextLength: number;
-  readonly sotId: number;
+  /** Start-of-text id; undefined for tokenizers without one (SigLIP). */
+  readonly sotId: number | undefined;
   /** End-of-text id; the text encoder reads its feature at this token's position. */
   readonly eotId: number;
   readonly padId: number;
@@ -61,18 +71,27 @@ function tokenName(value: unknown): string | undefined {
   return undefined;
 }
 
-/** CLIP's own text cleaning (whitespace collapsed, lower case) before the tokenizer's normaliser. */
-function clean(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+/** ASCII punctuation, as Python's string.punctuation (open_clip's canonicalize_text removes it). */
+const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+
+/** Text cleaning before the tokenizer's normaliser: whitespace collapsed, lower case (CLIP's own). */
+function cleaner(mode: TextClean): (text: string) => string {
+  const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
+  return mode === 'canonicalize' ? (text) => collapse(text.replace(PUNCTUATION, '')) : collapse;
 }
 
-export async function loadClipTokenizer(modelDir: string, contextLength: number): Promise<ClipTokenizer> {
+export async function loadClipTokenizer(source: TokenizerSource, contextLength: number, options: { clean?: TextClean } = {}): Promise<ClipTokenizer> {
+  const files =
+    typeof source === 'string'
+      ? { tokenizer: path.join(source, 'textual', 'tokenizer.json'), tokenizerConfig: path.join(source, 'textual', 'tokenizer_config.json') }
+      : source;
+  const file = files.tokenizer;
   if (!Number.isInteger(contextLength) || contextLength < 2) {
-    throw new Error(`Invalid CLIP context length ${contextLength} for model ${modelDir}: need an integer ≥ 2`);
+    throw new Error(`Invalid CLIP context length ${contextLength} for tokenizer ${file}: need an integer ≥ 2`);
   }
-  const file = path.join(modelDir, 'textual', 'tokenizer.json');
   const json = (await readJson(file, true)) as Json;
-  const config = (await readJson(path.join(modelDir, 'textual', 'tokenizer_config.json'), false)) ?? {};
+  const config = (await readJson(files.tokenizerConfig, false)) ?? {};
+  const clean = cleaner(options.clean ?? 'whitespace');
   // The library expects these keys to exist (null when absent), which some exports omit.
   for (const key of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder', 'added_tokens'] as const) {
     if (!(key in json)) json[key] = key === 'added_tokens' ? [] : null;
@@ -87,8 +106,8 @@ export async function loadClipTokenizer(modelDir: string, contextLength: number)
     name === undefined ? undefined : hf.token_to_id(name);
   const sotId = idOf(tokenName(config.bos_token)) ?? idOf('<|startoftext|>');
   const eotId = idOf(tokenName(config.eos_token)) ?? idOf('<|endoftext|>');
-  if (sotId === undefined || eotId === undefined) {
-    throw new Error(`Tokenizer ${file} has no start/end-of-text tokens (<|startoftext|>, <|endoftext|>)`);
+  if (eotId === undefined) {
+    throw new Error(`Tokenizer ${file} has no end-of-text token (eos_token in tokenizer_config.json, or <|endoftext|>)`);
   }
   // Immich and open_clip pad with the configured pad token; OpenAI's original code pads with 0.
   const padId = idOf(tokenName(config.pad_token)) ?? 0;
@@ -97,7 +116,7 @@ export async function loadClipTokenizer(modelDir: string, contextLength: number)
     const ids = hf.encode(clean(text)).ids;
     // Without a post-processor (or with one that adds other tokens) the CLIP markers may be
     // missing; the text encoder needs them.
-    if (ids[0] !== sotId) ids.unshift(sotId);
+    if (sotId !== undefined && ids[0] !== sotId) ids.unshift(sotId);
     if (ids[ids.length - 1] !== eotId) ids.push(eotId);
     if (ids.length > contextLength) {
       ids.length = contextLength;
@@ -108,17 +127,18 @@ export async function loadClipTokenizer(modelDir: string, contextLength: number)
 
   function encode(texts: string[], dtype: IdDtype = 'int64'): EncodedTexts<BigInt64Array> | EncodedTexts<Int32Array> {
     const n = texts.length;
+    const rows = texts.map(tokenize);
+    const lengths = rows.map((r) => r.length);
     if (dtype === 'int32') {
       const out = new Int32Array(n * contextLength).fill(padId);
-      texts.forEach((t, row) => out.set(tokenize(t), row * contextLength));
-      return { ids: out, n, contextLength };
+      rows.forEach((ids, row) => out.set(ids, row * contextLength));
+      return { ids: out, n, contextLength, lengths };
     }
     const out = new BigInt64Array(n * contextLength).fill(BigInt(padId));
-    texts.forEach((t, row) => {
-      const ids = tokenize(t);
+    rows.forEach((ids, row) => {
       for (let i = 0; i < ids.length; i++) out[row * contextLength + i] = BigInt(ids[i] as number);
     });
-    return { ids: out, n, contextLength };
+    return { ids: out, n, contextLength, lengths };
   }
 
   const decode = (ids: ArrayLike<number | bigint>): string => {

@@ -3,13 +3,12 @@
 // worker that runs it, started on first use and started again after a crash. Installed models
 // (downloads, imports) will live in the data folder's models/ (DataPaths.models).
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ClipModelInfo } from '../clip/clip-model.js';
 import { createInferenceClient, type InferenceClient } from '../clip/inference-client.js';
 import { loadModelFolder } from '../clip/model-folder.js';
-import { parsePreprocessConfig, type PreprocessConfig } from '../imaging/decode.js';
+import type { PreprocessConfig } from '../imaging/decode.js';
 import { bundledModelsDir, DEFAULT_MODEL_ID } from '../paths.js';
 import { SETTING_ACTIVE_MODEL, type SettingsRepo } from '../store/settings.js';
 
@@ -83,14 +82,12 @@ export class ModelHost {
   private async start(): Promise<ActiveModel> {
     const dir = this.dir();
     const folder = await loadModelFolder(dir);
-    const cfgFile = path.join(dir, 'visual', 'preprocess_cfg.json');
-    const preprocess = parsePreprocessConfig(JSON.parse(await readFile(cfgFile, 'utf8')), cfgFile);
     const client = await createInferenceClient({
       modelDir: dir,
       ...(this.options.provider ? { provider: this.options.provider } : {}),
       ...(this.options.threads ? { threads: this.options.threads } : {}),
     });
-    this.loaded = { dir, id: folder.manifest.id, preprocess, client };
+    this.loaded = { dir, id: folder.id, preprocess: folder.preprocess, client };
     return this.loaded;
   }
 }
