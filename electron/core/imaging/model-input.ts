@@ -4,6 +4,7 @@
 import sharp, { type KernelEnum, type Sharp } from 'sharp';
 import type { ModelGeometry } from './geometry.js';
 import type { Interpolation, PreprocessConfig } from './preprocess-config.js';
+import { resizeLikePil } from './resample.js';
 
 /** 8-bit sRGB, 3 channels, rows top to bottom: the one decode's output. */
 export interface RawRgb {
@@ -26,9 +27,15 @@ export function rawInput(img: RawRgb): Sharp {
 
 /** The model input as a CHW Float32Array of 3 × height × width. */
 export async function modelTensor(img: RawRgb, geo: ModelGeometry, cfg: PreprocessConfig): Promise<Float32Array> {
-  let pipeline = rawInput(img);
-  if (img.width !== geo.resize.width || img.height !== geo.resize.height) {
-    pipeline = pipeline.resize(geo.resize.width, geo.resize.height, { fit: 'fill', kernel: KERNELS[cfg.interpolation] });
+  let pipeline: Sharp;
+  if (geo.resize.width > img.width || geo.resize.height > img.height) {
+    // Enlarging: PIL's pixel alignment, which sharp does not share (resample.ts).
+    pipeline = rawInput(resizeLikePil(img, geo.resize.width, geo.resize.height, cfg.interpolation));
+  } else {
+    pipeline = rawInput(img);
+    if (img.width !== geo.resize.width || img.height !== geo.resize.height) {
+      pipeline = pipeline.resize(geo.resize.width, geo.resize.height, { fit: 'fill', kernel: KERNELS[cfg.interpolation] });
+    }
   }
   if (geo.crop) pipeline = pipeline.extract(geo.crop);
   if (geo.pad) {
