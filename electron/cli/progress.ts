@@ -32,7 +32,7 @@ function shortName(file: string | null, width: number): string {
   return base.length <= width ? base : `…${base.slice(base.length - width + 1)}`;
 }
 
-export function createProgressRenderer(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressRenderer {
+export function createProgressRenderer(label: string, unit = 'photos', stream: NodeJS.WriteStream = process.stderr): ProgressRenderer {
   if (!stream.isTTY) {
     let lastLine = 0;
     return {
@@ -40,7 +40,7 @@ export function createProgressRenderer(label: string, stream: NodeJS.WriteStream
         const now = Date.now();
         if (now - lastLine < 5000 && p.done < p.total) return;
         lastLine = now;
-        stream.write(`${label}: ${p.done}/${p.total} (${p.rate.toFixed(1)} photos/s, ETA ${formatEta(p.etaSeconds)})\n`);
+        stream.write(`${label}: ${p.done}/${p.total} (${p.rate.toFixed(1)} ${unit}/s, ETA ${formatEta(p.etaSeconds)})\n`);
       },
       stop() {},
     };
@@ -48,7 +48,7 @@ export function createProgressRenderer(label: string, stream: NodeJS.WriteStream
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${label} [{bar}] {value}/{total} | {rate} photos/s | ETA {eta} | {file}`,
+      format: `${label} [{bar}] {value}/{total} | {rate} ${unit}/s | ETA {eta} | {file}`,
       barsize: 28,
       hideCursor: true,
       clearOnComplete: false,

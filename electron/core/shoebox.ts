@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { JobRunner } from './jobs/runner.js';
 import { DemoLibrary } from './library/demo.js';
+import type { HubConnectionOptions } from './models/hub/index.js';
 import { ModelHost } from './models/model-host.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { SearchHost } from './search/search-host.js';
@@ -17,6 +18,8 @@ export interface ShoeboxOptions {
   /** Execution provider preference ("cuda", "cpu", "dml,cpu" …); default: the platform's list. */
   provider?: string;
   threads?: number;
+  /** Hub endpoint, token and retry settings for downloads; default: HF_ENDPOINT, HF_TOKEN, proxies. */
+  hub?: HubConnectionOptions;
 }
 
 export class Shoebox {
@@ -26,12 +29,15 @@ export class Shoebox {
   readonly models: ModelHost;
   readonly search: SearchHost;
   readonly demo: DemoLibrary;
+  readonly hub: HubConnectionOptions | undefined;
   private closing: Promise<void> | null = null;
 
   private constructor(options: ShoeboxOptions, paths: DataPaths, store: Store) {
     this.paths = paths;
     this.store = store;
-    this.jobs = new JobRunner(store.jobs);
+    // Downloads wait on the network, not the cores: they queue apart from indexing.
+    this.jobs = new JobRunner(store.jobs, { laneOf: (kind) => (kind === 'model-download' ? 'network' : 'cpu') });
+    this.hub = options.hub;
     this.models = new ModelHost({
       settings: store.settings,
       installedDir: paths.models,

@@ -186,3 +186,23 @@ test('shutdown interrupts jobs; the next start marks leftovers of a killed proce
   assert.equal(store.jobs.get(leftRunning)!.state, 'interrupted');
   assert.deepEqual(store.jobs.list(10).map((j) => j.state), ['interrupted', 'interrupted', 'interrupted', 'interrupted']);
 });
+
+test('lanes queue apart: a download does not wait for a running index job; one lane stays first come first served', async (t) => {
+  const { store } = newStore(t);
+  const { jobs } = runner(store, { throttleMs: 0, laneOf: (kind) => (kind === 'download' ? 'network' : 'cpu') });
+  const holdIndex = gate();
+  const order: string[] = [];
+  const index = jobs.start('index', {}, async () => {
+    order.push('index started');
+    await holdIndex.wait;
+    order.push('index ended');
+  });
+  const second = jobs.start('index', {}, async () => void order.push('second index started'));
+  const download = jobs.start('download', {}, async () => void order.push('download ran'));
+  await download.outcome;
+  assert.deepEqual(order, ['index started', 'download ran']);
+  assert.equal(jobs.active().find((j) => j.jobId === second.id)?.state, 'queued');
+  holdIndex.open();
+  await Promise.all([index.outcome, second.outcome]);
+  assert.deepEqual(order, ['index started', 'download ran', 'index ended', 'second index started']);
+});

@@ -1,35 +1,55 @@
-// Shared by index and demo: adding a folder once, and waiting for an index job with a progress
-// bar (Ctrl-C cancels it).
+// Shared by the commands that start a job: adding a folder once, and waiting for a job with a
+// progress bar (Ctrl-C cancels it; what was committed stays, and the next run resumes from there).
 import type { Shoebox } from '../../core/shoebox.js';
 import { callApi } from '../../core/api/table.js';
+import type { JobEvent, JobResult } from '../../common/job-events.js';
 import type { IndexSummary } from '../../core/library/index-job.js';
-import { createProgressRenderer } from '../progress.js';
+import { createProgressRenderer, type ProgressView } from '../progress.js';
 
 /** The folder's root id; a folder already in the library is reused. */
 export async function addRootIfNew(core: Shoebox, folder: string): Promise<number> {
   return (await callApi(core, 'roots.add', { path: folder, reuse: true })).id;
 }
 
-/** Waits for a started index job, showing its progress unless the output is JSON. */
-export async function waitForIndex(core: Shoebox, jobId: number, json: boolean): Promise<IndexSummary> {
-  const bar = json ? null : createProgressRenderer('Indexing');
+export interface JobView {
+  /** The bar's label, e.g. "Indexing". */
+  label: string;
+  /** What the rate counts, e.g. "photos" (per second). */
+  unit: string;
+  /** The bar's figures from an event; null to skip the event. Default: done/total in items. */
+  view?(event: JobEvent): ProgressView | null;
+}
+
+function itemsView(e: JobEvent): ProgressView | null {
+  if (e.total === null) return null;
+  return { done: e.done, total: e.total, rate: e.rate ?? 0, etaSeconds: e.etaSeconds, currentFile: e.currentFile };
+}
+
+/** Waits for a started job, showing its progress unless the output is JSON; returns it when done, throws otherwise. */
+export async function waitForJob(core: Shoebox, jobId: number, json: boolean, shown: JobView): Promise<Extract<JobResult, { state: 'done' }>> {
+  const bar = json ? null : createProgressRenderer(shown.label, shown.unit);
   const unsubscribe = core.jobs.subscribe((e) => {
-    if (e.jobId !== jobId || e.state !== 'running' || e.total === null) return;
-    bar?.update({ done: e.done, total: e.total, rate: e.rate ?? 0, etaSeconds: e.etaSeconds, currentFile: e.currentFile });
+    if (e.jobId !== jobId || e.state !== 'running') return;
+    const view = (shown.view ?? itemsView)(e);
+    if (view) bar?.update(view);
   });
-  // Ctrl-C cancels the job; what was committed stays, and the next run resumes from there.
   const onSigint = (): void => void callApi(core, 'jobs.cancel', { jobId });
   process.once('SIGINT', onSigint);
   try {
     const outcome = await callApi(core, 'jobs.wait', { jobId });
     bar?.stop();
     if (outcome.state === 'failed') throw new Error(outcome.error);
-    if (outcome.kind === 'index' && outcome.state === 'done') return outcome.value;
-    if (outcome.state === 'done') throw new Error(`Job ${jobId} is a ${outcome.kind} job, not an index job.`);
-    throw new Error(`Indexing was ${outcome.state}; run the command again to resume.`);
+    if (outcome.state !== 'done') throw new Error(`${shown.label} was ${outcome.state}; run the command again to resume.`);
+    return outcome;
   } finally {
     unsubscribe();
     process.removeListener('SIGINT', onSigint);
   }
 }
 
+/** Waits for a started index job. */
+export async function waitForIndex(core: Shoebox, jobId: number, json: boolean): Promise<IndexSummary> {
+  const result = await waitForJob(core, jobId, json, { label: 'Indexing', unit: 'photos' });
+  if (result.kind !== 'index') throw new Error(`Job ${jobId} is a ${result.kind} job, not an index job.`);
+  return result.value;
+}

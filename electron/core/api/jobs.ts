@@ -20,8 +20,10 @@ export const jobOperations = {
       const finished = core.jobs.outcomeOf(input.jobId);
       if (!finished) throw new ApiError('not-found', `Job ${input.jobId} was not started in this session.`);
       const { kind, outcome } = await finished;
-      // An Error does not cross a transport: its message does.
-      return outcome.state === 'failed' ? { kind, state: 'failed', error: outcome.error.message } : { kind, ...outcome };
+      // An Error does not cross a transport: its message does. The runner pairs each kind with its
+      // own result type (FinishedJob); TypeScript cannot follow that pairing through the
+      // destructuring, so it is restated here, at the one place a finished job becomes a JobResult.
+      return (outcome.state === 'failed' ? { kind, state: 'failed', error: outcome.error.message } : { kind, ...outcome }) as JobResult;
     },
   }),
 

@@ -8,6 +8,7 @@ import type { Shoebox } from '../shoebox.js';
 import { parseInput } from './define.js';
 import { jobOperations } from './jobs.js';
 import { libraryOperations } from './library.js';
+import { modelOperations } from './models.js';
 import { searchOperations } from './search.js';
 import { statusOperations } from './status.js';
 
@@ -16,6 +17,7 @@ export const api = {
   ...libraryOperations,
   ...jobOperations,
   ...searchOperations,
+  ...modelOperations,
 };
 
 export type Api = typeof api;

@@ -4,6 +4,7 @@
 // name and the checksums; without it the folder's name is its id. Resolves the files the runtime
 // opens (every path checked to stay inside the folder, symlinks included) and verifies a folder
 // against its record.
+import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PreprocessConfig } from '../imaging/preprocess-config.js';
@@ -105,13 +106,13 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
   }
   const reading = await readLayout(real, layout);
   const variant = options.variant ?? manifest?.variant ?? '';
-  if (!reading.variants.includes(variant)) {
-    const offered = reading.variants.map((v) => (v === '' ? 'the plain export' : v)).join(', ') || 'none';
-    const wanted = variant === '' ? 'the plain export' : `variant "${variant}"`;
-    throw new Error(`Model folder ${real} has no ${wanted} of both encoders (${variantFile(reading.files.visualModel, variant)}); it offers: ${offered}`);
-  }
   const visual = variantFile(reading.files.visualModel, variant);
   const textual = variantFile(reading.files.textualModel, variant);
+  if (!reading.variants.includes(variant)) {
+    const missing = [visual, textual].filter((rel) => !existsSync(path.join(real, rel)));
+    const offered = reading.variants.map((v) => (v === '' ? 'the plain export' : `"${v}"`)).join(', ');
+    throw new Error(`Model folder ${real} has no ${missing.join(' and ')}${offered ? `; it offers: ${offered}` : ''}`);
+  }
   const required = [...reading.configs, visual, textual, reading.files.tokenizer];
   const resolved = new Map<string, string>();
   for (const rel of required) {

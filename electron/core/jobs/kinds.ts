@@ -2,6 +2,8 @@
 // common counters plus any fields of its own) and its result. The runner, the API, the CLI and
 // the renderer all type their jobs from it; a new feature adds one entry here.
 import type { IndexParams, IndexSummary } from '../library/index-job.js';
+import type { DownloadJobProgress, DownloadParams, DownloadResult } from '../models/download-job.js';
+import type { SwitchParams, SwitchResult } from '../models/switch-job.js';
 import type { JsonValue } from '../store/json.js';
 
 /** What every job reports as it goes. */
@@ -22,6 +24,10 @@ export interface JobKindSpec {
 export type JobKinds = {
   /** Scan the library folders and index what changed (library/index-job.ts). */
   index: { params: IndexParams; progress: JobProgress; result: IndexSummary };
+  /** Embed the library with another model, then make it the active one (models/switch-job.ts). */
+  'model-switch': { params: SwitchParams; progress: JobProgress; result: SwitchResult };
+  /** Download a model from the Hugging Face Hub and install it (models/download-job.ts); done/total count bytes. */
+  'model-download': { params: DownloadParams; progress: DownloadJobProgress; result: DownloadResult };
 };
 
 export type JobKind = keyof JobKinds;

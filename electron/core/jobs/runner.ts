@@ -36,8 +36,13 @@ export type FinishedJob<M extends Record<string, JobKindSpec>> = { [K in keyof M
 const KEPT_OUTCOMES = 20;
 
 export interface JobRunnerOptions {
-  /** Jobs running at once; the rest wait in order. Default 1: jobs compete for the same cores. */
+  /** Jobs running at once in each lane; the rest wait in order. Default 1: jobs compete for the same cores. */
   concurrency?: number;
+  /**
+   * The lane of a job kind: lanes queue apart, so a download (network-bound) need not wait for an
+   * index job (CPU-bound) to finish. Default: one lane for every kind.
+   */
+  laneOf?: (kind: string) => string;
   /** Minimum time between two progress events of one job. Default 100 ms (≤ 10 per second). */
   throttleMs?: number;
   /** Clock in ms, replaceable in tests. */
@@ -70,6 +75,7 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
   readonly interruptedAtStartup: JobRow[];
   private readonly repo: JobsRepo;
   private readonly concurrency: number;
+  private readonly laneOf: (kind: string) => string;
   private readonly throttleMs: number;
   private readonly now: () => number;
   private readonly listeners = new Set<(event: JobEventIn<M>) => void>();
@@ -77,11 +83,13 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
   private readonly queue: LiveJob[] = [];
   private readonly settled = new Map<number, Promise<unknown>>();
   private readonly outcomes = new Map<number, Promise<FinishedJob<M>>>();
-  private running = 0;
+  /** Running jobs per lane. */
+  private readonly running = new Map<string, number>();
 
   constructor(repo: JobsRepo, opts: JobRunnerOptions = {}) {
     this.repo = repo;
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.laneOf = opts.laneOf ?? (() => 'jobs');
     this.throttleMs = opts.throttleMs ?? 100;
     this.now = opts.now ?? Date.now;
     this.interruptedAtStartup = repo.interruptLeftovers(this.now());
@@ -175,12 +183,20 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
     return [...this.live.values()].map((job) => this.snapshot(job));
   }
 
+  /** Starts queued jobs, first come first served within each lane, while their lane has room. */
   private pump(): void {
-    while (this.running < this.concurrency && this.queue.length > 0) this.queue.shift()!.start();
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i]!;
+      const lane = this.laneOf(job.kind);
+      if ((this.running.get(lane) ?? 0) < this.concurrency) {
+        this.queue.splice(i, 1);
+        this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
+        job.start();
+      } else i++;
+    }
   }
 
   private async execute<T, P extends JobProgress>(job: LiveJob, run: (ctx: JobContext<P>) => Promise<T>): Promise<JobOutcome<T>> {
-    this.running++;
     const startedAt = this.now();
     job.state = 'running';
     job.meter = new RateMeter(startedAt);
@@ -196,7 +212,8 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
       outcome = this.abortedOutcome(job) ?? { state: 'failed', error };
     }
     this.finish(job, outcome.state, outcome.state === 'failed' ? outcome.error.message : null);
-    this.running--;
+    const lane = this.laneOf(job.kind);
+    this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
     this.pump();
     return outcome;
   }

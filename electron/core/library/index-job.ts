@@ -2,7 +2,7 @@
 // files, encodes what is new or changed with the active model, and keeps the search index
 // current as it commits. Runs through the job runner as kind 'index' (jobs/kinds.ts).
 import type { JobContext, JobRunner } from '../jobs/runner.js';
-import type { ModelHost } from '../models/model-host.js';
+import type { ActiveModel, ModelHost } from '../models/model-host.js';
 import type { SearchHost } from '../search/search-host.js';
 import type { Store } from '../store/index.js';
 import { indexCandidates, type IndexFailure } from './indexer.js';
@@ -37,11 +37,25 @@ export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[]): num
   return deps.jobs.start('index', params, (ctx) => indexLibrary(deps, ctx, rootIds)).id;
 }
 
-/** Scans the roots (all, or the given ids) and indexes what changed. */
+/** Scans the roots (all, or the given ids) and indexes what changed with the active model. */
 export async function indexLibrary(deps: IndexDeps, ctx: JobContext, rootIds?: readonly number[]): Promise<IndexSummary> {
-  const { store, models, search } = deps;
+  return embedLibrary(deps, await deps.models.active(), ctx, rootIds);
+}
+
+/**
+ * Scans the roots and embeds what `model` has not embedded yet. Vectors reach search only when
+ * `model` is the one search answers from (a switch job embeds with a model that is not active yet).
+ */
+export async function embedLibrary(
+  deps: Omit<IndexDeps, 'jobs' | 'models'>,
+  model: ActiveModel,
+  ctx: JobContext,
+  rootIds?: readonly number[],
+  options: { feedsSearch?: boolean } = {},
+): Promise<IndexSummary> {
+  const { store } = deps;
+  const search = options.feedsSearch === false ? null : deps.search;
   const started = Date.now();
-  const model = await models.active();
   const info = model.client.info();
   const roots = store.roots.list().filter((r) => !rootIds || rootIds.includes(r.id));
   const plan = await planScan(store, roots.map((r) => ({ id: r.id, path: r.path })), model.id, {
@@ -52,7 +66,7 @@ export async function indexLibrary(deps: IndexDeps, ctx: JobContext, rootIds?: r
   // whichever index is current when they are committed (a later load reads them from the store).
   for (const m of plan.moved) {
     const vector = store.embeddings.get(m.photoId, model.id);
-    if (vector) search.upsert([{ photoId: m.photoId, vector }]);
+    if (vector) search?.upsert([{ photoId: m.photoId, vector }]);
   }
   const run = await indexCandidates(
     {
@@ -67,11 +81,11 @@ export async function indexLibrary(deps: IndexDeps, ctx: JobContext, rootIds?: r
     {
       signal: ctx.signal,
       onProgress: (p) => ctx.progress(p),
-      onCommitted: (items) => search.upsert(items),
+      onCommitted: (items) => search?.upsert(items),
     },
   );
   // Photos that went missing or now fail leave search: rebuild the index lazily from the store.
-  if (plan.missing > 0 || run.failures.length > 0) search.invalidate();
+  if (plan.missing > 0 || run.failures.length > 0) deps.search.invalidate();
   return {
     filesSeen: plan.filesSeen,
     indexed: run.indexed,

@@ -1,13 +1,14 @@
 // Which model is active and its running form: the folder it loads from (an explicit --model,
 // else the stored choice, else the bundled shoebox-mini), its preprocessing, and the inference
 // worker that runs it, started on first use and started again after a crash. Installed models
-// (downloads, imports) will live in the data folder's models/ (DataPaths.models).
+// (downloads, imports) live in the data folder's models/ (DataPaths.models); a switch to another
+// one hands over a worker the switch job already started (models/switch-job.ts).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { ClipModelInfo } from '../clip/clip-model.js';
 import { createInferenceClient, type InferenceClient } from '../clip/inference-client.js';
 import { loadModelFolder } from '../clip/model-folder.js';
+import { MODEL_ID } from '../clip/model-record.js';
 import type { PreprocessConfig } from '../imaging/decode.js';
 import { bundledModelsDir, DEFAULT_MODEL_ID } from '../paths.js';
 import { SETTING_ACTIVE_MODEL, type SettingsRepo } from '../store/settings.js';
@@ -30,8 +31,10 @@ export interface ActiveModel {
   client: InferenceClient;
 }
 
-/** A model id names a folder: letters, digits, dot, dash, underscore only. */
-const modelId = z.string().regex(/^[\w.-]+$/);
+const parseModelId = (v: unknown): string => {
+  if (typeof v !== 'string' || !MODEL_ID.test(v)) throw new Error(`not a model id: ${JSON.stringify(v)}`);
+  return v;
+};
 
 export class ModelHost {
   private model: Promise<ActiveModel> | null = null;
@@ -40,12 +43,31 @@ export class ModelHost {
 
   constructor(private readonly options: ModelHostOptions) {}
 
+  /** The folder of an installed or bundled model id (installed first); null when neither has it. */
+  folderOf(id: string): string | null {
+    if (!MODEL_ID.test(id)) return null;
+    for (const dir of [path.join(this.options.installedDir, id), path.join(bundledModelsDir(), id)]) {
+      if (existsSync(dir)) return dir;
+    }
+    return null;
+  }
+
+  /** The stored choice (an id), whether or not --model overrides it this run. */
+  chosenId(): string {
+    return this.options.settings.get(SETTING_ACTIVE_MODEL, parseModelId) ?? DEFAULT_MODEL_ID;
+  }
+
+  /** The folder this run was told to use with --model, if any: then the stored choice does not apply. */
+  overrideDir(): string | undefined {
+    return this.options.modelDir ? path.resolve(this.options.modelDir) : undefined;
+  }
+
   /** The active model's folder: explicit option, else the stored setting, else the bundled model. */
   dir(): string {
-    if (this.options.modelDir) return path.resolve(this.options.modelDir);
-    const id = this.options.settings.get(SETTING_ACTIVE_MODEL, (v) => modelId.parse(v)) ?? DEFAULT_MODEL_ID;
-    const installed = path.join(this.options.installedDir, id);
-    return existsSync(installed) ? installed : path.join(bundledModelsDir(), id);
+    const override = this.overrideDir();
+    if (override) return override;
+    const id = this.chosenId();
+    return this.folderOf(id) ?? path.join(bundledModelsDir(), id);
   }
 
   /**
@@ -56,9 +78,9 @@ export class ModelHost {
     if (this.loaded && !this.loaded.client.alive()) {
       this.loaded = null;
       this.model = null;
-      for (const listener of this.restartListeners) listener(); // e.g. search: its text encoder was the dead worker
+      this.notifyRestart(); // e.g. search: its text encoder was the dead worker
     }
-    this.model ??= this.start();
+    this.model ??= this.open(this.dir()).then((m) => (this.loaded = m));
     this.model.catch(() => (this.model = null));
     return this.model;
   }
@@ -67,10 +89,35 @@ export class ModelHost {
     return (await this.active()).client.info();
   }
 
-  /** Called when the running model is replaced (after a crash; later also on a switch). */
+  /** Called when the running model is replaced (after a crash, or a switch). */
   onRestart(listener: () => void): () => void {
     this.restartListeners.add(listener);
     return () => this.restartListeners.delete(listener);
+  }
+
+  /** Starts an inference worker for any model folder (the switch job embeds with it before it becomes active). */
+  async open(dir: string): Promise<ActiveModel> {
+    const folder = await loadModelFolder(dir);
+    const client = await createInferenceClient({
+      modelDir: folder.dir,
+      ...(this.options.provider ? { provider: this.options.provider } : {}),
+      ...(this.options.threads ? { threads: this.options.threads } : {}),
+    });
+    return { dir: folder.dir, id: folder.id, preprocess: folder.preprocess, client };
+  }
+
+  /**
+   * Makes `model` (opened with open()) the active one and stores the choice: later work and a
+   * reloaded search use it, and the previous worker is closed.
+   */
+  async activate(model: ActiveModel): Promise<void> {
+    if (this.overrideDir()) throw new Error(`Shoebox was started with --model ${this.overrideDir()}: start it without --model to switch models.`);
+    const previous = this.model ? await this.model.catch(() => null) : null;
+    this.options.settings.set(SETTING_ACTIVE_MODEL, model.id);
+    this.loaded = model;
+    this.model = Promise.resolve(model);
+    this.notifyRestart();
+    if (previous && previous.client !== model.client) await previous.client.close();
   }
 
   /** Stops the inference worker, if one was started. */
@@ -79,15 +126,7 @@ export class ModelHost {
     await model?.client.close();
   }
 
-  private async start(): Promise<ActiveModel> {
-    const dir = this.dir();
-    const folder = await loadModelFolder(dir);
-    const client = await createInferenceClient({
-      modelDir: dir,
-      ...(this.options.provider ? { provider: this.options.provider } : {}),
-      ...(this.options.threads ? { threads: this.options.threads } : {}),
-    });
-    this.loaded = { dir, id: folder.id, preprocess: folder.preprocess, client };
-    return this.loaded;
+  private notifyRestart(): void {
+    for (const listener of this.restartListeners) listener();
   }
 }

@@ -36,17 +36,7 @@ export function formatRate(perSecond: number | null): string {
   return `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} photos/s`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+export { formatBytes } from '../../../../electron/common/format-bytes.js';
 
 /** 51.5074° N, 0.1278° W */
 export function formatCoordinates(lat: number, lon: number): string {

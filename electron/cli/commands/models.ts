@@ -1,0 +1,95 @@
+// The models command: what is installed and offered, and downloading, importing, switching to and
+// removing a model. Downloads and switches are jobs with a progress bar (Ctrl-C cancels; a
+// download never leaves a half-installed model, a switch leaves the active model as it was).
+import { callApi, type ApiOutput } from '../../core/api/table.js';
+import type { Shoebox } from '../../core/shoebox.js';
+import { EXIT_OK, UsageError, defineCommand } from '../command.js';
+import { formatBytes } from '../../common/format-bytes.js';
+import { printResult } from '../format.js';
+import { waitForJob } from './indexing.js';
+
+const USAGE = 'models [download <repo-id> | import <folder> | use <id> | remove <id>]';
+
+function printModels(r: ApiOutput<'models.list'>): void {
+  const active = r.overrideDir ?? r.activeId;
+  console.log('Installed:');
+  for (const m of r.installed) {
+    const mark = m.id === r.activeId && !r.overrideDir ? '*' : ' ';
+    const variant = m.variant ? `, ${m.variant}` : '';
+    console.log(`${mark} ${m.id.padEnd(44)} ${m.displayName} (${m.embedDim}-d, ${m.layout}${variant}, ${formatBytes(m.bytes)}${m.bundled ? ', bundled' : ''}), ${m.embedded} photos embedded`);
+  }
+  for (const b of r.broken) console.log(`  ✗ ${b.dir}: ${b.error}`);
+  console.log(`Active: ${active}${r.overrideDir ? ' (--model)' : ''}`);
+  console.log('\nDownloadable (shoebox models download <repo-id>):');
+  for (const e of r.catalogue) {
+    const size = e.approxBytes === null ? 'size listed when downloading' : `~${formatBytes(e.approxBytes)}`;
+    const quality = e.immich ? `recall ${e.immich.recallEnglish} %, ${e.immich.msPerImage} ms/photo` : 'no published figures';
+    const variants = e.variants.length > 0 ? `; also ${e.variants.join(', ')}` : '';
+    console.log(`${e.installed ? '✓' : ' '} ${e.repo.padEnd(56)} ${e.embedDim}-d, ${e.languages}, ${e.license}, ${size}, ${quality}${variants}`);
+  }
+  console.log(`\nQuality and speed: Immich's published figures (${r.figuresSource}).`);
+}
+
+async function switchTo(core: Shoebox, id: string, json: boolean): Promise<unknown> {
+  const { jobId } = await callApi(core, 'models.use', { id });
+  const result = await waitForJob(core, jobId, json, { label: `Embedding with ${id}`, unit: 'photos' });
+  if (result.kind !== 'model-switch') throw new Error(`Job ${jobId} is a ${result.kind} job, not a model switch.`);
+  return result.value;
+}
+
+export const modelsCommand = defineCommand({
+  name: 'models',
+  args: '[download <repo-id> | import <folder> | use <id> | remove <id>]',
+  summary: 'installed and downloadable models; download, import, switch to (re-embeds the library) or remove one',
+  options: {
+    revision: { type: 'string', placeholder: '<rev>', help: 'models download: the branch, tag or commit (default main)' },
+    variant: { type: 'string', placeholder: '<name>', help: 'models download: a weight variant the repository offers, e.g. "quantized"' },
+  },
+  async run({ args, options, json, open }) {
+    const [action, value, ...extra] = args;
+    if (extra.length > 0 || (action !== undefined && value === undefined)) throw new UsageError(USAGE);
+    if (action !== 'download' && (options.revision !== undefined || options.variant !== undefined)) {
+      throw new UsageError('--revision and --variant go with models download');
+    }
+    const core = await open();
+    switch (action) {
+      case undefined:
+        printResult(json, await callApi(core, 'models.list', {}), printModels);
+        return EXIT_OK;
+      case 'download': {
+        const { jobId } = await callApi(core, 'models.download', {
+          repo: value!,
+          ...(options.revision ? { revision: options.revision } : {}),
+          ...(options.variant ? { variant: options.variant } : {}),
+        });
+        const result = await waitForJob(core, jobId, json, {
+          label: 'Downloading',
+          unit: 'MB',
+          // A download's done/total count bytes: shown in MB.
+          view: (e) =>
+            e.total ? { done: Math.round(e.done / 1e6), total: Math.round(e.total / 1e6), rate: (e.rate ?? 0) / 1e6, etaSeconds: e.etaSeconds, currentFile: e.currentFile } : null,
+        });
+        if (result.kind !== 'model-download') throw new Error(`Job ${jobId} is a ${result.kind} job, not a download.`);
+        printResult(json, result.value, (r) => console.log(`Installed ${r.id} (${formatBytes(r.bytes)}, revision ${r.revision}) in ${r.dir}.\nSwitch to it with: shoebox models use ${r.id}`));
+        return EXIT_OK;
+      }
+      case 'import': {
+        const r = await callApi(core, 'models.import', { path: value! });
+        printResult(json, r, () => console.log(`Imported as ${r.id} into ${r.dir}.\nSwitch to it with: shoebox models use ${r.id}`));
+        return EXIT_OK;
+      }
+      case 'use': {
+        const r = await switchTo(core, value!, json);
+        printResult(json, r, () => console.log(`${value} is now the active model.`));
+        return EXIT_OK;
+      }
+      case 'remove': {
+        const r = await callApi(core, 'models.remove', { id: value! });
+        printResult(json, r, () => console.log(`Removed ${r.removed}: ${formatBytes(r.bytesFreed)} and ${r.embeddingsDeleted} embeddings freed.`));
+        return EXIT_OK;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  },
+});

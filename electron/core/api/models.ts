@@ -1,0 +1,99 @@
+// Model operations: what is installed and offered, importing a folder, switching the active model
+// (a background job that embeds the library first) and removing an installed model.
+import { z } from 'zod';
+import { MODEL_ID } from '../clip/model-record.js';
+import { CATALOGUE, IMMICH_FIGURES_SOURCE, modelIdOfRepo } from '../models/catalogue.js';
+import { startDownloadJob } from '../models/download-job.js';
+import { importModelFolder } from '../models/import.js';
+import { listModels, removeModelFolder } from '../models/installed.js';
+import { startSwitchJob } from '../models/switch-job.js';
+import { bundledModelsDir } from '../paths.js';
+import type { Shoebox } from '../shoebox.js';
+import { ApiError, defineOperation } from './define.js';
+
+const modelId = z.string().regex(MODEL_ID, 'a model id: letters, digits, ".", "_" or "-"');
+
+/** Refuses work on models while a switch is embedding: the choice is in flux. */
+function refuseDuringSwitch(core: Shoebox, what: string): void {
+  if (core.jobs.active().some((j) => j.kind === 'model-switch')) {
+    throw new ApiError('conflict', `A model switch is running: wait for it or cancel it, then ${what}.`);
+  }
+}
+
+export const modelOperations = {
+  'models.list': defineOperation({
+    summary: 'Installed models with their disk use, the active one, and the catalogue of downloadable models',
+    input: z.object({}).strict(),
+    async run(core) {
+      const { models, broken } = await listModels(core.paths.models, bundledModelsDir());
+      const installedIds = new Set(models.map((m) => m.id));
+      return {
+        activeId: core.models.chosenId(),
+        /** Set when this run uses --model <folder> instead of the stored choice. */
+        overrideDir: core.models.overrideDir() ?? null,
+        installed: models.map((m) => ({ ...m, embedded: core.store.embeddings.countIndexed(m.id) })),
+        broken,
+        catalogue: CATALOGUE.map((e) => ({ ...e, id: modelIdOfRepo(e.repo), installed: installedIds.has(modelIdOfRepo(e.repo)) })),
+        figuresSource: IMMICH_FIGURES_SOURCE,
+      };
+    },
+  }),
+
+  'models.download': defineOperation({
+    summary: 'Download a model from the Hugging Face Hub (verified, resumable) and install it, as a background job',
+    input: z
+      .object({
+        repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'a repository id such as immich-app/ViT-B-32__openai'),
+        revision: z.string().min(1).max(200).optional(),
+        variant: z.string().regex(/^\w{1,32}$/, 'a variant name such as quantized').optional(),
+      })
+      .strict(),
+    async run(core, input) {
+      const id = modelIdOfRepo(input.repo);
+      if (core.models.folderOf(id)) throw new ApiError('conflict', `${input.repo} is already installed as ${id}: remove it first to download it again.`);
+      return { jobId: startDownloadJob({ jobs: core.jobs, installedDir: core.paths.models, ...(core.hub ? { hub: core.hub } : {}) }, { repo: input.repo, revision: input.revision ?? null, variant: input.variant ?? null }) };
+    },
+  }),
+
+  'models.import': defineOperation({
+    summary: 'Copy a model folder (either published layout) into the data folder and record its checksums',
+    input: z.object({ path: z.string().min(1).max(4096), id: modelId.optional() }).strict(),
+    async run(core, input) {
+      try {
+        return await importModelFolder(input.path, { installedDir: core.paths.models, ...(input.id ? { id: input.id } : {}) });
+      } catch (err) {
+        throw new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+      }
+    },
+  }),
+
+  'models.use': defineOperation({
+    summary: 'Switch to an installed model: embeds the library with it in the background, then makes it active',
+    input: z.object({ id: modelId }).strict(),
+    async run(core, input) {
+      refuseDuringSwitch(core, 'switch again');
+      try {
+        return { jobId: startSwitchJob(core, input.id) };
+      } catch (err) {
+        throw new ApiError(core.models.folderOf(input.id) ? 'conflict' : 'not-found', err instanceof Error ? err.message : String(err));
+      }
+    },
+  }),
+
+  'models.remove': defineOperation({
+    summary: 'Delete an installed model and its embeddings (not the active one, not a bundled one)',
+    input: z.object({ id: modelId }).strict(),
+    async run(core, input) {
+      refuseDuringSwitch(core, 'remove the model');
+      const { models } = await listModels(core.paths.models, bundledModelsDir());
+      const model = models.find((m) => m.id === input.id);
+      if (!model) throw new ApiError('not-found', `No installed model has the id ${input.id}.`);
+      if (model.bundled) throw new ApiError('conflict', `${model.displayName} comes with Shoebox and cannot be removed.`);
+      if (core.models.chosenId() === input.id || core.models.overrideDir() === model.dir) {
+        throw new ApiError('conflict', `${model.displayName} is the active model: switch to another one first.`);
+      }
+      await removeModelFolder(core.paths.models, input.id);
+      return { removed: input.id, bytesFreed: model.bytes, embeddingsDeleted: core.store.embeddings.deleteModel(input.id) };
+    },
+  }),
+};

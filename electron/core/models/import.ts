@@ -1,0 +1,70 @@
+// Importing a model folder the person already has (downloaded by hand, exported by a tool):
+// it must load first, then every file is copied into the data folder's models/ through a staging
+// folder on the same disk and moved into place in one rename, with Shoebox's record
+// (manifest.json: source, sizes, sha256) written beside the files. The person's folder is only read.
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadModelFolder } from '../clip/model-folder.js';
+import { describeFiles, MODEL_ID, RECORD_FILE, writeModelRecord, type ModelRecord, type RecordedFile } from '../clip/model-record.js';
+import { STAGING } from './installed.js';
+
+export interface ImportOptions {
+  installedDir: string;
+  /** The id to install under; default: the folder's record id, else its name. */
+  id?: string;
+  signal?: AbortSignal;
+}
+
+/** Record fields a finished install writes; files are measured from what landed. */
+export type RecordFields = Pick<ModelRecord, 'id' | 'displayName' | 'source' | 'license'> & { revision?: string; variant?: string };
+
+/**
+ * Moves a complete, loadable folder from staging into installedDir/<id> with its record written
+ * first; refuses to replace an installed model. Returns the installed folder.
+ */
+export async function installStaged(staged: string, installedDir: string, fields: RecordFields, files?: RecordedFile[]): Promise<string> {
+  const target = path.join(installedDir, fields.id);
+  if (existsSync(target)) throw new Error(`A model with the id ${fields.id} is already installed (${target}): remove it first.`);
+  // A downloader that hashed every file on the way in passes what it measured; else measure now.
+  await writeModelRecord(staged, { ...fields, files: files ?? (await describeFiles(staged)) });
+  await loadModelFolder(staged); // the copy loads as the original did, record included
+  await rename(staged, target);
+  return target;
+}
+
+/** A fresh staging folder under installedDir/.staging. */
+export async function stagingFolder(installedDir: string, label: string): Promise<string> {
+  const dir = path.join(installedDir, STAGING, `${label}-${randomBytes(4).toString('hex')}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+export async function importModelFolder(source: string, options: ImportOptions): Promise<{ id: string; dir: string }> {
+  const folder = await loadModelFolder(source);
+  const id = options.id ?? folder.id;
+  if (!MODEL_ID.test(id)) throw new Error(`"${id}" cannot be a model id: letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  const staged = await stagingFolder(options.installedDir, id);
+  try {
+    // Symlinked files (e.g. external weights kept elsewhere) are copied as the bytes they point to.
+    await cp(folder.dir, staged, {
+      recursive: true,
+      dereference: true,
+      filter: (src) => path.relative(folder.dir, src) !== RECORD_FILE,
+    });
+    options.signal?.throwIfAborted();
+    const kept = folder.manifest;
+    const dir = await installStaged(staged, options.installedDir, {
+      ...(kept?.revision ? { revision: kept.revision } : {}),
+      ...(kept?.variant ? { variant: kept.variant } : {}),
+      id,
+      displayName: folder.manifest?.displayName ?? folder.displayName,
+      source: folder.manifest?.source ?? `imported from ${folder.dir}`,
+      license: folder.manifest?.license ?? 'unknown (see the model’s own documentation)',
+    });
+    return { id, dir };
+  } finally {
+    await rm(staged, { recursive: true, force: true });
+  }
+}

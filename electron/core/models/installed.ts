@@ -1,0 +1,99 @@
+// The models on this machine: the bundled ones (read-only, shipped with the app) and those
+// installed into the data folder's models/ by a download or an import, each with its disk use.
+// A folder that does not load is listed as a problem, not hidden, so the person can remove it.
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { detectLayout, type LayoutName } from '../clip/folder-layouts.js';
+import { loadModelFolder } from '../clip/model-folder.js';
+import { listFolderFiles, MODEL_ID } from '../clip/model-record.js';
+
+export interface InstalledModel {
+  id: string;
+  displayName: string;
+  layout: LayoutName;
+  embedDim: number;
+  imageSize: number;
+  dir: string;
+  /** Bytes on disk, every file of the folder. */
+  bytes: number;
+  source: string | null;
+  revision: string | null;
+  license: string | null;
+  /** The weight variant loaded ('' = plain export) and those the folder offers. */
+  variant: string;
+  variants: string[];
+  bundled: boolean;
+}
+
+export interface BrokenModel {
+  dir: string;
+  error: string;
+}
+
+/** Staging folders (downloads, imports in progress) live here, on the same disk, hidden from the list. */
+export const STAGING = '.staging';
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const rel of await listFolderFiles(dir)) total += (await stat(path.join(dir, rel))).size;
+  // The record itself counts too.
+  total += await stat(path.join(dir, 'manifest.json')).then((s) => s.size, () => 0);
+  return total;
+}
+
+async function describe(dir: string, bundled: boolean): Promise<InstalledModel> {
+  const folder = await loadModelFolder(dir);
+  return {
+    id: folder.id,
+    displayName: folder.displayName,
+    layout: folder.layout,
+    embedDim: folder.embedDim,
+    imageSize: folder.imageSize,
+    dir: folder.dir,
+    bytes: await folderBytes(folder.dir),
+    source: folder.manifest?.source ?? null,
+    revision: folder.manifest?.revision ?? null,
+    license: folder.manifest?.license ?? null,
+    variant: folder.variant,
+    variants: folder.variants,
+    bundled,
+  };
+}
+
+/** Model folders under `parent`; with `modelsOnly`, folders in neither layout (the recipe beside the bundled model) are skipped. */
+async function subfolders(parent: string, modelsOnly: boolean): Promise<string[]> {
+  try {
+    const entries = await readdir(parent, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && e.name !== STAGING && MODEL_ID.test(e.name))
+      .map((e) => path.join(parent, e.name))
+      .filter((dir) => !modelsOnly || detectLayout(dir) !== null)
+      .sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Installed models (installedDir) then bundled ones; an id installed shadows the bundled one of that id. */
+export async function listModels(installedDir: string, bundledDir: string): Promise<{ models: InstalledModel[]; broken: BrokenModel[] }> {
+  const models: InstalledModel[] = [];
+  const broken: BrokenModel[] = [];
+  for (const [parent, bundled] of [[installedDir, false], [bundledDir, true]] as const) {
+    for (const dir of await subfolders(parent, bundled)) {
+      try {
+        const model = await describe(dir, bundled);
+        if (!models.some((m) => m.id === model.id)) models.push(model);
+      } catch (err) {
+        broken.push({ dir, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  return { models, broken };
+}
+
+/** Deletes an installed model's folder (never a bundled one: that is the caller's check). */
+export async function removeModelFolder(installedDir: string, id: string): Promise<void> {
+  if (!MODEL_ID.test(id)) throw new Error(`Not a model id: ${JSON.stringify(id)}`);
+  await rm(path.join(installedDir, id), { recursive: true, force: true });
+}
