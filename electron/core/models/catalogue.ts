@@ -119,7 +119,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     approxBytes: null,
     immich: { recallEnglish: 68.41, memoryMiB: 4675, msPerImage: 15.17 },
     variants: [],
-    note: 'Non-commercial licence.',
+    note: 'Non-commercial licence. Immich prefixes each query with a language tag for NLLB; Shoebox does not yet, so queries are read without one.',
   },
   {
     repo: 'Xenova/clip-vit-base-patch32',

@@ -1,11 +1,12 @@
 // The interface's state: one object per concern, each in its own module beside this one
-// (notices, jobs, filters, library, search …), created once by App.svelte and handed to the
-// components that need them. A new concern (models, sorting, training) adds its module and one
+// (notices, jobs, filters, library, search, models …), created once by App.svelte and handed to the
+// components that need them. A new concern (sorting, training) adds its module and one
 // line here; it receives the client, `notices.report` and the states it reads.
 import type { ShoeboxClient } from '../api/client.js';
 import { FilterState } from './filters.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LibraryState } from './library.svelte.js';
+import { ModelsState } from './models.svelte.js';
 import { NoticeState } from './notices.svelte.js';
 import { SearchState } from './search.svelte.js';
 
@@ -15,6 +16,7 @@ export class AppState {
   readonly jobs: JobsState;
   readonly library: LibraryState;
   readonly search: SearchState;
+  readonly models: ModelsState;
 
   /** Create it while a component initialises (some states set up effects). */
   constructor(client: ShoeboxClient, hooks: { onSimilarShown: () => void }) {
@@ -22,12 +24,14 @@ export class AppState {
     this.jobs = new JobsState(client, report);
     this.library = new LibraryState(client, this.jobs, this.filters, report);
     this.search = new SearchState(client, this.filters, report, hooks.onSimilarShown);
+    // Results from the previous model's space would be stale once another model answers.
+    this.models = new ModelsState(client, this.jobs, this.library, () => this.search.rerun());
   }
 
   /** Loads the library and follows job events, until the returned function is called. */
   start(): () => void {
     void this.library.load();
-    const stops = [this.jobs.listen(), this.library.listen()];
+    const stops = [this.jobs.listen(), this.library.listen(), this.models.listen()];
     return () => {
       for (const stop of stops) stop();
     };

@@ -1,6 +1,6 @@
 // Searching: the query as typed, text search as you type (debounced; a stale answer never
 // replaces a newer one), the photos like one photo, and which of the library, the results or the
-// similar photos the main area shows. A changed filter runs the search shown again.
+// similar photos the main area shows. A changed filter or model runs the search shown again.
 import { untrack } from 'svelte';
 import { ClientError, type ApiOutput, type ShoeboxClient } from '../api/client.js';
 import { Latest } from '../util/latest.js';
@@ -39,11 +39,14 @@ export class SearchState {
   ) {
     $effect(() => {
       void this.filters.filter;
-      untrack(() => {
-        if (this.view.kind === 'search') this.searchText(this.view.query, 0);
-        else if (this.view.kind === 'similar') this.findSimilar(this.view.photo);
-      });
+      untrack(() => this.rerun());
     });
+  }
+
+  /** Runs the search or "similar" view shown again (the filter or the active model changed). */
+  rerun(): void {
+    if (this.view.kind === 'search') this.searchText(this.view.query, 0);
+    else if (this.view.kind === 'similar') this.findSimilar(this.view.photo);
   }
 
   /** Searches for `text` after `delayMs` of quiet; an empty text goes back to the library. */

@@ -1,4 +1,5 @@
 // How numbers, dates and durations read in the interface.
+import { formatBytes } from '../../../../electron/common/format-bytes.js';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -37,6 +38,17 @@ export function formatRate(perSecond: number | null): string {
 }
 
 export { formatBytes } from '../../../../electron/common/format-bytes.js';
+
+/** "4.2 MB/s" (a download's speed). */
+export function formatByteRate(bytesPerSecond: number | null): string {
+  if (bytesPerSecond === null || !Number.isFinite(bytesPerSecond)) return '—';
+  return `${formatBytes(Math.max(0, Math.round(bytesPerSecond)))}/s`;
+}
+
+/** "42 %": how far `done` is of `total`. */
+export function formatPercent(done: number, total: number): string {
+  return `${total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0} %`;
+}
 
 /** 51.5074° N, 0.1278° W */
 export function formatCoordinates(lat: number, lon: number): string {
