@@ -64,6 +64,18 @@ test('import, switch while search answers, switch back, remove', { timeout: 180_
   assert.ok(entry && entry.layout === 'hf' && entry.embedDim === 32 && !entry.bundled && entry.embedded === 0);
   assert.ok(entry.bytes > 1_700_000, `disk use ${entry.bytes}`);
 
+  // Measured on this machine, in a worker of its own, and listed beside the model.
+  const speed = await callApi(core, 'models.measure', { id: 'clip-vit-test' });
+  assert.ok(speed.imagesPerSecond > 0 && speed.textsPerSecond > 0 && speed.provider === 'cpu' && speed.batch === 'dynamic', JSON.stringify(speed));
+  assert.deepEqual((await callApi(core, 'models.list', {})).installed.find((m) => m.id === 'clip-vit-test')?.speed, {
+    imagesPerSecond: speed.imagesPerSecond,
+    textsPerSecond: speed.textsPerSecond,
+    provider: speed.provider,
+    batch: speed.batch,
+    measuredAt: speed.measuredAt,
+  });
+  assert.equal(core.models.chosenId(), 'shoebox-mini', 'measuring does not switch');
+
   // Switch: while the new model embeds, search answers from the current one.
   const searchesDuring: Promise<{ model: string; hits: number }>[] = [];
   const unsubscribe = core.jobs.subscribe((e) => {

@@ -157,3 +157,44 @@ test('verifyManifest passes on the fixtures and catches one changed byte, a wron
   await rm(path.join(dir, 'visual', 'preprocess_cfg.json'));
   await assert.rejects(loadModelFolder(dir), /has no visual\/preprocess_cfg\.json/);
 });
+
+test('the Hugging Face layout: preprocessing read from preprocessor_config.json, and what it cannot support named with the file', async () => {
+  const HF = fileURLToPath(new URL('../fixtures/clip-layouts/hf', import.meta.url));
+  const folder = await loadModelFolder(HF);
+  assert.equal(folder.layout, 'hf');
+  assert.deepEqual([folder.embedDim, folder.imageSize, folder.contextLength], [32, 224, 77]);
+  assert.deepEqual(folder.preprocess, {
+    size: 224,
+    mean: [0.48145466, 0.4578275, 0.40821073],
+    std: [0.26862954, 0.26130258, 0.27577711],
+    interpolation: 'bicubic',
+    resize_mode: 'shortest',
+    fill_color: 0,
+  });
+  assert.deepEqual(folder.variants, ['']);
+  assert.equal(folder.files.tokenizer, path.join(folder.dir, 'tokenizer.json'));
+
+  const copy = async (): Promise<string> => {
+    const root = await mkdtemp(path.join(tmpdir(), 'shoebox-hf-'));
+    temps.push(root);
+    await cp(HF, path.join(root, 'm'), { recursive: true });
+    return path.join(root, 'm');
+  };
+  const cases: [string, (dir: string) => Promise<void>, RegExp][] = [
+    ['a rectangular crop', (d) => editJson(path.join(d, 'preprocessor_config.json'), (c) => void (c.crop_size = { height: 224, width: 192 })), /preprocessor_config\.json: size .*is not a square/],
+    ['Lanczos resampling', (d) => editJson(path.join(d, 'preprocessor_config.json'), (c) => void (c.resample = 1)), /preprocessor_config\.json: resample 1 is not/],
+    ['resize larger than the crop', (d) => editJson(path.join(d, 'preprocessor_config.json'), (c) => void (c.size = { shortest_edge: 256 })), /resizes to 256 px and crops 224 px/],
+    ['no tokenizer', (d) => rm(path.join(d, 'tokenizer.json')), /has no tokenizer\.json/],
+    ['no text encoder', (d) => rm(path.join(d, 'onnx', 'text_model.onnx')), /has no onnx\/text_model\.onnx/],
+    ['no preprocessor config', (d) => rm(path.join(d, 'preprocessor_config.json')), /has no preprocessor_config\.json/],
+  ];
+  for (const [what, breakIt, message] of cases) {
+    const dir = await copy();
+    await breakIt(dir);
+    await assert.rejects(loadModelFolder(dir), message, what);
+  }
+  const dir = await copy();
+  await assert.rejects(loadModelFolder(dir, { variant: 'quantized' }), /has no onnx\/vision_model_quantized\.onnx and onnx\/text_model_quantized\.onnx; it offers: the plain export/);
+  await rm(path.join(dir, 'onnx'), { recursive: true });
+  await assert.rejects(loadModelFolder(dir), /in neither published layout/);
+});

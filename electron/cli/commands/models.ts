@@ -8,7 +8,7 @@ import { formatBytes } from '../../common/format-bytes.js';
 import { printResult } from '../format.js';
 import { waitForJob } from './indexing.js';
 
-const USAGE = 'models [download <repo-id> | import <folder> | use <id> | remove <id>]';
+const USAGE = 'models [download <repo-id> | import <folder> | use <id> | remove <id> | measure <id>]';
 
 function printModels(r: ApiOutput<'models.list'>): void {
   const active = r.overrideDir ?? r.activeId;
@@ -16,7 +16,8 @@ function printModels(r: ApiOutput<'models.list'>): void {
   for (const m of r.installed) {
     const mark = m.id === r.activeId && !r.overrideDir ? '*' : ' ';
     const variant = m.variant ? `, ${m.variant}` : '';
-    console.log(`${mark} ${m.id.padEnd(44)} ${m.displayName} (${m.embedDim}-d, ${m.layout}${variant}, ${formatBytes(m.bytes)}${m.bundled ? ', bundled' : ''}), ${m.embedded} photos embedded`);
+    const speed = m.speed ? `, ${m.speed.imagesPerSecond.toFixed(1)} photos/s on ${m.speed.provider} (measured)` : '';
+    console.log(`${mark} ${m.id.padEnd(44)} ${m.displayName} (${m.embedDim}-d, ${m.layout}${variant}, ${formatBytes(m.bytes)}${m.bundled ? ', bundled' : ''}), ${m.embedded} photos embedded${speed}`);
   }
   for (const b of r.broken) console.log(`  ✗ ${b.dir}: ${b.error}`);
   console.log(`Active: ${active}${r.overrideDir ? ' (--model)' : ''}`);
@@ -39,8 +40,8 @@ async function switchTo(core: Shoebox, id: string, json: boolean): Promise<unkno
 
 export const modelsCommand = defineCommand({
   name: 'models',
-  args: '[download <repo-id> | import <folder> | use <id> | remove <id>]',
-  summary: 'installed and downloadable models; download, import, switch to (re-embeds the library) or remove one',
+  args: '[download <repo-id> | import <folder> | use <id> | remove <id> | measure <id>]',
+  summary: 'installed and downloadable models; download, import, switch to (re-embeds the library), remove or time one',
   options: {
     revision: { type: 'string', placeholder: '<rev>', help: 'models download: the branch, tag or commit (default main)' },
     variant: { type: 'string', placeholder: '<name>', help: 'models download: a weight variant the repository offers, e.g. "quantized"' },
@@ -86,6 +87,13 @@ export const modelsCommand = defineCommand({
       case 'remove': {
         const r = await callApi(core, 'models.remove', { id: value! });
         printResult(json, r, () => console.log(`Removed ${r.removed}: ${formatBytes(r.bytesFreed)} and ${r.embeddingsDeleted} embeddings freed.`));
+        return EXIT_OK;
+      }
+      case 'measure': {
+        const r = await callApi(core, 'models.measure', { id: value! });
+        printResult(json, r, () =>
+          console.log(`${r.id} on ${r.provider}: ${r.imagesPerSecond.toFixed(1)} photos/s (batch ${r.batch}), ${r.textsPerSecond.toFixed(1)} texts/s.`),
+        );
         return EXIT_OK;
       }
       default:

@@ -6,6 +6,7 @@ import { CATALOGUE, IMMICH_FIGURES_SOURCE, modelIdOfRepo } from '../models/catal
 import { startDownloadJob } from '../models/download-job.js';
 import { importModelFolder } from '../models/import.js';
 import { listModels, removeModelFolder } from '../models/installed.js';
+import { forgetSpeed, measureModel, storedSpeed } from '../models/measure.js';
 import { startSwitchJob } from '../models/switch-job.js';
 import { bundledModelsDir } from '../paths.js';
 import type { Shoebox } from '../shoebox.js';
@@ -31,9 +32,15 @@ export const modelOperations = {
         activeId: core.models.chosenId(),
         /** Set when this run uses --model <folder> instead of the stored choice. */
         overrideDir: core.models.overrideDir() ?? null,
-        installed: models.map((m) => ({ ...m, embedded: core.store.embeddings.countIndexed(m.id) })),
+        installed: models.map((m) => ({ ...m, embedded: core.store.embeddings.countIndexed(m.id), speed: storedSpeed(core.store.settings, m.id) })),
         broken,
-        catalogue: CATALOGUE.map((e) => ({ ...e, id: modelIdOfRepo(e.repo), installed: installedIds.has(modelIdOfRepo(e.repo)) })),
+        catalogue: CATALOGUE.map((e) => ({
+          ...e,
+          id: modelIdOfRepo(e.repo),
+          installed: installedIds.has(modelIdOfRepo(e.repo)),
+          /** '' for the plain export, else the variant's name. */
+          installedVariants: ['', ...e.variants].filter((v) => installedIds.has(modelIdOfRepo(e.repo, v))),
+        })),
         figuresSource: IMMICH_FIGURES_SOURCE,
       };
     },
@@ -49,7 +56,7 @@ export const modelOperations = {
       })
       .strict(),
     async run(core, input) {
-      const id = modelIdOfRepo(input.repo);
+      const id = modelIdOfRepo(input.repo, input.variant ?? '');
       if (core.models.folderOf(id)) throw new ApiError('conflict', `${input.repo} is already installed as ${id}: remove it first to download it again.`);
       return { jobId: startDownloadJob({ jobs: core.jobs, installedDir: core.paths.models, ...(core.hub ? { hub: core.hub } : {}) }, { repo: input.repo, revision: input.revision ?? null, variant: input.variant ?? null }) };
     },
@@ -80,6 +87,16 @@ export const modelOperations = {
     },
   }),
 
+  'models.measure': defineOperation({
+    summary: 'Time an installed model’s image and text encoders on this machine (e.g. an int8 variant beside fp32)',
+    input: z.object({ id: modelId }).strict(),
+    async run(core, input) {
+      const dir = core.models.folderOf(input.id);
+      if (!dir) throw new ApiError('not-found', `No installed model has the id ${input.id}.`);
+      return measureModel(core.models, core.store.settings, dir);
+    },
+  }),
+
   'models.remove': defineOperation({
     summary: 'Delete an installed model and its embeddings (not the active one, not a bundled one)',
     input: z.object({ id: modelId }).strict(),
@@ -93,6 +110,7 @@ export const modelOperations = {
         throw new ApiError('conflict', `${model.displayName} is the active model: switch to another one first.`);
       }
       await removeModelFolder(core.paths.models, input.id);
+      forgetSpeed(core.store.settings, input.id);
       return { removed: input.id, bytesFreed: model.bytes, embeddingsDeleted: core.store.embeddings.deleteModel(input.id) };
     },
   }),

@@ -140,7 +140,11 @@ export function catalogueEntry(repo: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.repo === repo);
 }
 
-/** The id a downloaded repository is installed under: "immich-app/ViT-B-32__openai" → "immich-app--ViT-B-32__openai". */
-export function modelIdOfRepo(repo: string): string {
-  return repo.replace(/\//g, '--');
+/**
+ * The id a downloaded repository is installed under: "immich-app/ViT-B-32__openai" →
+ * "immich-app--ViT-B-32__openai"; a weight variant gets its own id ("…--quantized"), so the
+ * fp32 and int8 forms can be installed side by side and measured against each other.
+ */
+export function modelIdOfRepo(repo: string, variant = ''): string {
+  return `${repo.replace(/\//g, '--')}${variant ? `--${variant}` : ''}`;
 }

@@ -57,7 +57,7 @@ export function startDownloadJob(deps: DownloadDeps, params: DownloadParams): nu
 }
 
 async function downloadModel(deps: DownloadDeps, params: DownloadParams, ctx: JobContext<DownloadJobProgress>): Promise<DownloadResult> {
-  const id = modelIdOfRepo(params.repo);
+  const id = modelIdOfRepo(params.repo, params.variant ?? '');
   const staging = await stagingFolder(deps.installedDir, id);
   try {
     const downloaded = await downloadHubRepo({
