@@ -30,9 +30,9 @@ async function switchModel(deps: IndexDeps, dir: string, ctx: JobContext): Promi
     const embedding = await embedLibrary(deps, model, ctx, undefined, { feedsSearch: false });
     // A cancelled pass leaves the choice as it was; the next switch resumes.
     ctx.signal.throwIfAborted();
+    // Activation tells its listeners; search drops its index and reloads from the new model's embeddings.
     await deps.models.activate(model);
     handedOver = true;
-    deps.search.invalidate();
     return { modelId: model.id, embedding };
   } finally {
     if (!handedOver) await model.client.close();
