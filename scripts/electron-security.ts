@@ -3,11 +3,16 @@
 // list with a reason, on allow-list entries that no longer match a finding (so the list stays
 // honest), and on files the checker could not parse (they would go unchecked).
 //
-// Offline by design: the check that downloads Electron's release list from GitHub is skipped
-// (we pin Electron in package.json instead), and the version comes from node_modules/electron.
-// The tool's attempt to fetch translations fails after a one-second timeout when offline.
+// Offline by design, and it makes no network connection at all:
+// - the check that downloads Electron's release list from GitHub (AvailableSecurityFixesGlobalCheck)
+//   is skipped: we pin Electron in package.json, and the version comes from node_modules/electron;
+// - Electronegativity 1.10.3 begins every run by downloading "updated translations" for its
+//   messages from an S3 bucket (see useBundledTranslations below); we load it with its own bundled
+//   translations instead.
+// test/integration/electron-security.test.ts runs this script under `unshare --net` with a tripwire
+// on every connection attempt to keep it that way.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { Module, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -65,8 +70,78 @@ const runResult = z.object({
 
 type Runner = (options: Record<string, unknown>) => Promise<unknown>;
 
+/** The Electronegativity release whose internals useBundledTranslations relies on. */
+const ELECTRONEGATIVITY_VERSION = '1.10.3';
+const BUNDLED_LOCALE = 'en-US';
+
+interface I18n {
+  configure(options: Record<string, unknown>): void;
+  setLocale(locale: string): string;
+}
+const isI18n = (v: unknown): v is I18n =>
+  typeof v === 'object' && v !== null && typeof (v as Partial<I18n>).configure === 'function' && typeof (v as Partial<I18n>).setLocale === 'function';
+let bundledTranslationsLoader: (() => Promise<void>) | undefined;
+
+/**
+ * Electronegativity has no offline switch. Its runner (dist/runner.js) first awaits the default
+ * export of dist/locales/i18n.js, which configures the `i18n` package with the translations bundled
+ * in dist/locales/ (en-US, es-ES, fr-FR) and then downloads, with `got` (1 s timeout, 2 retries),
+ * `${i18nSource}/${process.env.LANG || 'en-US'}.json`, where i18nSource (in the package's
+ * package.json) is https://electronegativity-i18n.s3.us-west-2.amazonaws.com. If that download
+ * fails it logs "Could not retrieve updated translations for the current locale" and goes on with
+ * the bundled texts, which for any LANG other than exactly es-ES or fr-FR (C.UTF-8, en_US.UTF-8,
+ * unset, ...) are the en-US ones. The translations only word the findings' descriptions.
+ *
+ * So before the runner is loaded, Node's CommonJS cache gets, under the path of that module, a
+ * replacement that does the same configuration and selects en-US, without the download: the same
+ * findings as before, described with the bundled en-US texts whatever LANG says, no network, and
+ * no file inside node_modules changed (`npm ci` would undo that).
+ */
+function useBundledTranslations(require: NodeRequire): void {
+  const pkgPath = require.resolve('@doyensec/electronegativity/package.json');
+  const version = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(pkgPath, 'utf8'))).version;
+  if (version !== ELECTRONEGATIVITY_VERSION) {
+    throw new Error(
+      `@doyensec/electronegativity ${version} is installed; scripts/electron-security.ts keeps ${ELECTRONEGATIVITY_VERSION} offline. ` +
+        'Check how the new version loads its translations, then update useBundledTranslations.',
+    );
+  }
+  const localesDir = path.join(path.dirname(pkgPath), 'dist', 'locales');
+  const i18nModulePath = path.join(localesDir, 'i18n.js');
+  const cached = require.cache[i18nModulePath];
+  if (cached !== undefined && cached.exports === bundledTranslationsLoader) return;
+  if (cached) throw new Error(`${i18nModulePath} was loaded before the scan: its translations would be downloaded`);
+  const i18n: unknown = createRequire(i18nModulePath)('i18n');
+  if (!isI18n(i18n)) throw new Error('the i18n package Electronegativity uses has no configure/setLocale');
+
+  const loadBundledTranslations = (): Promise<void> => {
+    // The same configuration as dist/locales/i18n.js: it reads dist/locales/<locale>.json and
+    // defines the global __() the checks word their descriptions with.
+    i18n.configure({
+      locales: ['en-US', 'es-ES', 'fr-FR'],
+      defaultLocale: BUNDLED_LOCALE,
+      directory: localesDir,
+      updateFiles: false,
+      objectNotation: true,
+      retryInDefaultLocale: true,
+      register: globalThis,
+    });
+    i18n.setLocale(BUNDLED_LOCALE);
+    return Promise.resolve();
+  };
+  // Marks the replacement, so that a second scan in the same process finds it in place.
+  bundledTranslationsLoader = loadBundledTranslations;
+
+  const replacement = new Module(i18nModulePath);
+  replacement.filename = i18nModulePath;
+  replacement.loaded = true;
+  replacement.exports = loadBundledTranslations;
+  require.cache[i18nModulePath] = replacement;
+}
+
 function loadRunner(): Runner {
   const require = createRequire(import.meta.url);
+  useBundledTranslations(require);
   const mod: unknown = require('@doyensec/electronegativity');
   const fn = typeof mod === 'function' ? mod : (mod as { default?: unknown }).default;
   if (typeof fn !== 'function') throw new Error('@doyensec/electronegativity: no runner exported (is version 1.10.3 installed?)');
