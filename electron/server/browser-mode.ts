@@ -1,11 +1,14 @@
 // Browser mode: open the library, start the server, print the address (with its access key),
 // optionally open it in the default browser, and shut down cleanly on Ctrl-C / SIGTERM.
 // Used by `electron/server/start.ts` and by the launcher when Electron is not installed.
+// Connection timeouts and the connection cap can be set through SHOEBOX_SERVER_* variables
+// (connections.ts; tests shorten the timeouts that way).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Shoebox } from '../core/shoebox.js';
+import { limitsFromEnv } from './connections.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface BrowserModeOptions {
@@ -49,6 +52,7 @@ function openInBrowser(url: string): void {
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<{ core: Shoebox; server: RunningServer; stop: () => Promise<void> }> {
   const rendererDir = options.rendererDir ?? defaultRendererDir();
+  const limits = limitsFromEnv(process.env); // before opening the library: a bad value fails fast
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     console.error(`Warning: the interface is not built (${rendererDir}/index.html is missing); run \`npm run build:renderer\`. The API works without it.`);
   }
@@ -62,6 +66,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<{ c
     server = await startServer({
       core,
       rendererDir,
+      limits,
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
     });
@@ -76,6 +81,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<{ c
   }
   console.log(`Shoebox is running. Open this address in your browser:\n\n  ${server.launchUrl}\n`);
   console.log(`Library data: ${options.dataDir}`);
+  console.log(`Scripts: POST ${server.origin}/api/<operation> with the header "Authorization: Bearer <the token in the address>".`);
   console.log('The address carries this session\'s access key; do not share it. Press Ctrl-C to stop.');
   if (options.open) openInBrowser(server.launchUrl);
   return { core, server, stop };

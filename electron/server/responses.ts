@@ -6,15 +6,16 @@ import type { ApiEnvelope, ApiErrorCode, WireErrorCode } from '../common/api-env
 /**
  * The UI's Content-Security-Policy: everything from this server only. No inline scripts or
  * styles (Svelte's build puts its CSS in a file, and element styles set from script are not
- * affected), images also from data:/blob: URLs, and the job-event WebSocket on this port.
+ * affected), images also from data:/blob: URLs, and the job-event WebSocket on the page's own
+ * host. `host` is the request's Host header (name:port), already checked by the access policy.
  */
-export function contentSecurityPolicy(port: number): string {
+export function contentSecurityPolicy(host: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    `connect-src 'self' ws://${host}`,
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

@@ -1,15 +1,17 @@
 // The browser-mode server: Shoebox's API over HTTP + WebSocket for a browser on the same machine.
 // Routes: POST /api/<op> (JSON), GET /media/… (photo files), GET /events (WebSocket, job
-// progress), and the built UI. Every request passes the checks in security.ts first.
+// progress), and the built UI. Every request passes the checks in security.ts first; connections
+// are bounded in time and number by connections.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Shoebox } from '../core/shoebox.js';
 import { handleApi } from './api-route.js';
+import { ConnectionGuard, httpServerOptions, resolveLimits, type ConnectionLimits } from './connections.js';
 import { EventHub } from './events.js';
 import { handleMedia } from './media-route.js';
 import { contentSecurityPolicy, sendError, sendText, setCommonHeaders } from './responses.js';
-import { AccessPolicy, createToken, type Verdict } from './security.js';
+import { AccessPolicy, browserHostName, createToken, isPrivateHostName, type Verdict } from './security.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
 
 export interface ServerOptions {
@@ -22,16 +24,20 @@ export interface ServerOptions {
   port?: number;
   /** Default: 32 fresh random bytes. */
   token?: string;
+  /** Timeouts and the connection cap; unset ones take DEFAULT_LIMITS. */
+  limits?: Partial<ConnectionLimits>;
   log?: (line: string) => void;
 }
 
 export interface RunningServer {
   host: string;
   port: number;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, for scripts (with `Authorization: Bearer`). */
   origin: string;
+  /** http://shoebox-<random>.localhost:PORT, the browser UI's own origin (see security.ts). */
+  uiOrigin: string;
   token: string;
-  /** The address to open in a browser: sets the session cookie, then shows the UI. */
+  /** The address to open in a browser (`<uiOrigin>/?token=…`): sets the session cookie, then shows the UI. */
   launchUrl: string;
   close(): Promise<void>;
 }
@@ -46,9 +52,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const files = options.rendererDir ? await loadStaticFiles(options.rendererDir).catch(() => new Map<string, StaticFile>()) : new Map<string, StaticFile>();
   const events = new EventHub(core);
+  const limits = resolveLimits(options.limits);
   let policy: AccessPolicy | null = null;
 
-  const server = createServer((req, res) => {
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     setCommonHeaders(res);
     if (!policy) return sendText(res, 503, 'Starting…');
     route(policy, req, res).catch((err: unknown) => {
@@ -57,8 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else res.destroy();
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 0; // jobs.wait may legitimately take long
+  const guard = new ConnectionGuard(server, limits);
 
   async function route(p: AccessPolicy, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const source = p.checkSource(req);
@@ -66,10 +72,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // The raw path: dot segments and percent-encodings are judged by the routes, not normalised away.
     const [rawPath = '/', query = ''] = (req.url ?? '/').split('?', 2);
 
-    if (req.method === 'GET' && (rawPath === '/' || rawPath === '/index.html') && new URLSearchParams(query).has('token')) {
+    const linkToken = req.method === 'GET' && (rawPath === '/' || rawPath === '/index.html') ? new URLSearchParams(query).get('token') : null;
+    if (linkToken !== null) {
       // First visit from the printed link: trade the token in the URL for the cookie, then drop it from the address bar.
-      if (!p.matches(new URLSearchParams(query).get('token') ?? '')) return refuse(res, { ok: false, status: 403, message: 'Wrong access token.' });
-      res.writeHead(303, { 'Set-Cookie': p.sessionCookie(), Location: '/', 'Cache-Control': 'no-store' }).end();
+      if (!p.matches(linkToken)) return refuse(res, { ok: false, status: 403, message: 'Wrong access token.' });
+      // The link opened by another name (127.0.0.1): move to the UI's private name first, where
+      // the cookie will stay. Only a valid token learns that name.
+      const location = p.isUiHost(req) ? '/' : `${p.uiOrigin}/?token=${encodeURIComponent(linkToken)}`;
+      res.writeHead(303, { ...(p.isUiHost(req) ? { 'Set-Cookie': p.sessionCookie() } : {}), Location: location, 'Cache-Control': 'no-store' }).end();
       return;
     }
     const auth = p.checkToken(req);
@@ -88,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'Content-Type': file.type,
       'Content-Length': file.body.length,
       'Cache-Control': file.immutable ? 'private, max-age=31536000, immutable' : 'no-cache',
-      ...(file.type.startsWith('text/html') ? { 'Content-Security-Policy': contentSecurityPolicy(p.port) } : {}),
+      ...(file.type.startsWith('text/html') ? { 'Content-Security-Policy': contentSecurityPolicy(req.headers.host!.toLowerCase()) } : {}),
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
@@ -104,9 +114,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             return source.ok ? policy.checkToken(req) : source;
           })();
     if (!verdict.ok) {
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // Node no longer times out an upgrade request's socket, so close it fully once the answer is written.
+      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
       return;
     }
+    guard.upgraded(socket);
     events.accept(req, socket, head);
   });
 
@@ -118,17 +130,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const port = (server.address() as AddressInfo).port;
-  policy = new AccessPolicy(token, port, host);
-  // A wildcard bind (0.0.0.0, ::) is reached through the loopback name in the printed link.
-  const linkHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const origin = `http://${linkHost.includes(':') ? `[${linkHost}]` : linkHost}:${port}`;
+  const browserHost = browserHostName(host);
+  policy = new AccessPolicy(token, port, host, browserHost);
+  if (!isPrivateHostName(browserHost)) {
+    log(`Warning: listening on ${host}, so the browser UI is opened at ${browserHost}; browsers send its access cookie to every other port of ${browserHost} too. Bind to 127.0.0.1 (the default) to keep it private.`);
+  }
+  // Scripts reach a wildcard bind (0.0.0.0, ::) through the loopback address.
+  const scriptHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const origin = `http://${scriptHost.includes(':') ? `[${scriptHost}]` : scriptHost}:${port}`;
 
   return {
     host,
     port,
     origin,
+    uiOrigin: policy.uiOrigin,
     token,
-    launchUrl: `${origin}/?token=${token}`,
+    launchUrl: `${policy.uiOrigin}/?token=${token}`,
     close: async () => {
       events.close();
       server.closeAllConnections();

@@ -25,7 +25,9 @@ export function requireBuiltRenderer(): void {
 }
 
 export interface ServerProcess {
+  /** http://shoebox-<random>.localhost:PORT/?token=… — Chromium resolves *.localhost itself. */
   launchUrl: string;
+  /** http://127.0.0.1:PORT, for `api` (Node's resolver does not know *.localhost). */
   origin: string;
   token: string;
   /** From spawning the process to its printed address, ms. */
@@ -47,7 +49,7 @@ export async function startServerProcess(dataDir: string): Promise<ServerProcess
     const timer = setTimeout(() => reject(new Error(`The server printed no address in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output);
+      const m = /http:\/\/[\w.-]+:\d+\/\?token=[\w-]+/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[0]);
@@ -63,13 +65,14 @@ export async function startServerProcess(dataDir: string): Promise<ServerProcess
   const startMs = Date.now() - spawned;
   const url = new URL(launchUrl);
   const token = url.searchParams.get('token')!;
+  const origin = `http://127.0.0.1:${url.port}`;
   return {
     launchUrl,
     startMs,
-    origin: url.origin,
+    origin,
     token,
     async api<T>(name: string, input: unknown): Promise<T> {
-      const r = await fetch(`${url.origin}/api/${name}`, {
+      const r = await fetch(`${origin}/api/${name}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify(input),

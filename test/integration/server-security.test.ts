@@ -1,5 +1,6 @@
 // The browser-mode server's defences, tested with raw HTTP requests against the real server on a
-// real, indexed library: the token (header, cookie, WebSocket), Host and Origin checks, API input
+// real, indexed library: the token (header, cookie on the UI's private name, WebSocket), Host and
+// Origin checks, API input
 // validation and status codes, and media requests that try to leave the library folders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,6 +74,7 @@ test('the browser-mode server refuses what it must and serves what it should', {
     await core.close();
   });
   const { port, token } = server;
+  const uiHost = new URL(server.uiOrigin).host; // shoebox-<random>.localhost:PORT, where the cookie lives
   assert.match(token, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
   const auth = { Authorization: `Bearer ${token}` };
   const json = { ...auth, 'Content-Type': 'application/json' };
@@ -96,28 +98,37 @@ test('the browser-mode server refuses what it must and serves what it should', {
     assert.equal(right.status, 200, right.body);
     assert.equal((JSON.parse(right.body) as { ok: boolean }).ok, true);
     assert.equal((await request(port, `/media/thumb/${good.id}`)).status, 401);
-    assert.equal((await request(port, `/media/thumb/${good.id}`, { headers: { Cookie: `shoebox_${port}=wrong` } })).status, 403);
+    assert.equal((await request(port, `/media/thumb/${good.id}`, { headers: { Cookie: `shoebox_${port}=wrong`, Host: uiHost } })).status, 403);
+    // The right cookie sent to another name was copied or replayed, not sent by a browser: ignored.
+    assert.equal((await request(port, `/media/thumb/${good.id}`, { headers: { Cookie: `shoebox_${port}=${token}` } })).status, 401);
     assert.equal((await request(port, '/')).status, 401);
     assert.equal((await request(port, '/assets/app.js')).status, 401);
   });
 
-  await t.test('the printed link trades the token for an HttpOnly, SameSite=Strict cookie', async () => {
+  await t.test('the printed link trades the token for an HttpOnly, SameSite=Strict, host-only cookie on the private name', async () => {
+    assert.match(server.launchUrl, /^http:\/\/shoebox-[0-9a-f]{32}\.localhost:\d+\/\?token=/);
     assert.equal((await request(port, '/?token=wrong')).status, 403);
-    const login = await request(port, `/?token=${token}`);
+    assert.equal((await request(port, '/?token=wrong', { headers: { Host: uiHost } })).status, 403);
+    const moved = await request(port, `/?token=${token}`);
+    assert.equal(moved.status, 303, 'the link opened on 127.0.0.1 moves to the private name');
+    assert.equal(moved.headers.location, `${server.uiOrigin}/?token=${token}`);
+    assert.equal(moved.headers['set-cookie'], undefined, 'no cookie for 127.0.0.1');
+    const login = await request(port, `/?token=${token}`, { headers: { Host: uiHost } });
     assert.equal(login.status, 303);
     assert.equal(login.headers.location, '/', 'the token leaves the address bar');
     const cookie = login.headers['set-cookie']?.[0] ?? '';
     assert.match(cookie, new RegExp(`^shoebox_${port}=${token};`));
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
-    const withCookie = { Cookie: cookie.split(';')[0]! };
+    assert.doesNotMatch(cookie, /Domain=/i, 'host-only');
+    const withCookie = { Cookie: cookie.split(';')[0]!, Host: uiHost };
     const page = await request(port, '/', { headers: withCookie });
     assert.equal(page.status, 200);
     assert.match(page.body, /<title>Shoebox<\/title>/);
     const csp = String(page.headers['content-security-policy']);
     assert.match(csp, /default-src 'self'/);
     assert.match(csp, /script-src 'self'(;|$)/, 'no inline or remote scripts');
-    assert.match(csp, new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${port}`));
+    assert.match(csp, new RegExp(`connect-src 'self' ws://${uiHost.replaceAll('.', '\\.')}(;|$)`));
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal((await request(port, '/assets/app.js', { headers: withCookie })).status, 200);
@@ -223,7 +234,8 @@ test('the browser-mode server refuses what it must and serves what it should', {
     assert.equal(await upgradeStatus(port, {}), 401);
     assert.equal(await upgradeStatus(port, { Authorization: 'Bearer nope' }), 403);
     assert.equal(await upgradeStatus(port, { ...auth, Origin: 'http://evil.example' }), 403);
-    assert.equal(await upgradeStatus(port, { Cookie: `shoebox_${port}=${token}`, Origin: `http://localhost:${port}` }), 101);
+    assert.equal(await upgradeStatus(port, { Cookie: `shoebox_${port}=${token}`, Origin: `http://localhost:${port}` }), 401, 'cookie off the private name');
+    assert.equal(await upgradeStatus(port, { Cookie: `shoebox_${port}=${token}`, Host: uiHost, Origin: server.uiOrigin }), 101);
 
     const ws = new WebSocket(`ws://127.0.0.1:${port}/events`, { headers: auth });
     const states: string[] = [];

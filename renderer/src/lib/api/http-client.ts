@@ -2,6 +2,9 @@
 // WebSocket (reconnecting with back-off while the page is open). The access token travels in the
 // HttpOnly session cookie the server set when the page was opened from the printed link; a
 // `token` may be given instead (scripts, tests), and is then sent as `Authorization: Bearer`.
+// Every URL here is built from the page's own origin, which is the server's private per-launch
+// name (http://shoebox-<random>.localhost:PORT): the cookie is host-only on that name, so API
+// calls, <img> media and the WebSocket must stay on it (see electron/server/security.ts).
 import { abortError, ClientError, type CallOptions, type JobEvent, type ShoeboxClient } from './client.js';
 import { unwrap } from './envelope.js';
 
