@@ -2,12 +2,14 @@
 // rooms together: the store, the job runner, the active model, the search index and the demo
 // library. It holds no feature logic of its own; every transport (CLI, IPC, HTTP) reaches the
 // rooms only through the API table in core/api.
-import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { removeStaleTempFiles } from './imaging/thumbnails.js';
 import { JobRunner } from './jobs/runner.js';
 import { DemoLibrary } from './library/demo.js';
+import { resumeInterruptedIndex } from './library/index-job.js';
 import type { HubConnectionOptions } from './models/hub/index.js';
 import { ModelHost } from './models/model-host.js';
-import { dataPaths, type DataPaths } from './paths.js';
+import { dataFolderError, dataPaths, isDiskFull, prepareDataFolder, type DataPaths } from './paths.js';
 import { SearchHost } from './search/search-host.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -20,6 +22,12 @@ export interface ShoeboxOptions {
   threads?: number;
   /** Hub endpoint, token and retry settings for downloads; default: HF_ENDPOINT, HF_TOKEN, proxies. */
   hub?: HubConnectionOptions;
+  /**
+   * Start again the indexing that did not finish (crash, kill -9, closed while indexing), saying
+   * so on stdout. For the app and the server, which stay open; not for one-shot CLI commands
+   * (`shoebox index` resumes by itself: it indexes what is not indexed yet).
+   */
+  resumeInterrupted?: boolean;
 }
 
 export class Shoebox {
@@ -30,6 +38,7 @@ export class Shoebox {
   readonly search: SearchHost;
   readonly demo: DemoLibrary;
   readonly hub: HubConnectionOptions | undefined;
+  private resumed: number | null = null;
   private closing: Promise<void> | null = null;
 
   private constructor(options: ShoeboxOptions, paths: DataPaths, store: Store) {
@@ -50,10 +59,39 @@ export class Shoebox {
   }
 
   static async open(options: ShoeboxOptions): Promise<Shoebox> {
-    const paths = dataPaths(options.dataDir);
-    await mkdir(paths.root, { recursive: true });
-    await mkdir(paths.thumbnails, { recursive: true });
-    return new Shoebox(options, paths, openStore(paths.database));
+    // Absolute, so that no later step depends on this process's working folder.
+    const paths = dataPaths(path.resolve(options.dataDir));
+    await prepareDataFolder(paths);
+    const store = openStore(paths.database);
+    let core: Shoebox;
+    try {
+      core = new Shoebox(options, paths, store);
+    } catch (err) {
+      // Marking the last run's jobs interrupted is a write: on a full disk, say which disk.
+      closeStore(store);
+      throw isDiskFull(err) ? dataFolderError(paths.root, err) : err;
+    }
+    // Thumbnails a killed process was writing; reads one small folder.
+    await removeStaleTempFiles(paths.thumbnails);
+    if (options.resumeInterrupted) core.resumeIndexing();
+    return core;
+  }
+
+  /** The index job started at open to resume an interrupted one (resumeInterrupted), if any. */
+  get resumedIndexJob(): number | null {
+    return this.resumed;
+  }
+
+  private resumeIndexing(): void {
+    try {
+      const resumed = resumeInterruptedIndex(this);
+      if (!resumed) return;
+      this.resumed = resumed.jobId;
+      console.log(`Resuming the indexing that was interrupted (job ${resumed.resumes.join(', ')}) as job ${resumed.jobId}.`);
+    } catch (err) {
+      // Opening the library matters more: the person can start indexing again.
+      console.error(`Could not resume the interrupted indexing: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Stops jobs (they end 'interrupted'), the search threads and the inference worker, then closes the store; idempotent. */
@@ -66,6 +104,16 @@ export class Shoebox {
     await this.jobs.shutdown();
     await this.search.close();
     await this.models.close();
-    this.store.close();
+    closeStore(this.store);
+  }
+}
+
+/** Closes the store even when its last write fails (PRAGMA optimize on a full disk), so the file is let go. */
+function closeStore(store: Store): void {
+  try {
+    store.close();
+  } catch (err) {
+    process.emitWarning(`Closing the library database: ${err instanceof Error ? err.message : String(err)}`);
+    if (store.db.open) store.db.close();
   }
 }

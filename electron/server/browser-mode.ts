@@ -58,6 +58,8 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<{ c
   }
   const core = await Shoebox.open({
     dataDir: options.dataDir,
+    // A long-running server resumes an indexing a crash cut short (one-shot CLI commands do not).
+    resumeInterrupted: true,
     ...(options.modelDir ? { modelDir: options.modelDir } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   });

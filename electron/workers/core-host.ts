@@ -26,7 +26,8 @@ const port: RpcServerPort = {
 let core: Shoebox;
 try {
   // The main process resolves the data folder (command line, SHOEBOX_DATA_DIR) and passes it on.
-  core = await Shoebox.open({ dataDir: resolveDataDir() });
+  // The app resumes an indexing a crash cut short (one-shot CLI commands do not).
+  core = await Shoebox.open({ dataDir: resolveDataDir(), resumeInterrupted: true });
 } catch (err) {
   console.error('[core-host] could not open the library:', err);
   sendEvent(port, HOST_EVENTS.startupFailed, err instanceof Error ? err.message : String(err));

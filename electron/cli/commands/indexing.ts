@@ -1,14 +1,19 @@
 // Shared by the commands that start a job: adding a folder once, and waiting for a job with a
 // progress bar (Ctrl-C cancels it; what was committed stays, and the next run resumes from there).
+import path from 'node:path';
 import type { Shoebox } from '../../core/shoebox.js';
 import { callApi } from '../../core/api/table.js';
 import type { JobEvent, JobResult } from '../../common/job-events.js';
 import type { IndexSummary } from '../../core/library/index-job.js';
 import { createProgressRenderer, type ProgressView } from '../progress.js';
 
-/** The folder's root id; a folder already in the library is reused. */
+/**
+ * The folder's root id; a folder already in the library is reused. A relative folder means what
+ * it means in the person's terminal: relative to this command's working folder (the API itself
+ * takes full paths only).
+ */
 export async function addRootIfNew(core: Shoebox, folder: string): Promise<number> {
-  return (await callApi(core, 'roots.add', { path: folder, reuse: true })).id;
+  return (await callApi(core, 'roots.add', { path: path.resolve(folder), reuse: true })).id;
 }
 
 export interface JobView {

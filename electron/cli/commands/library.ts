@@ -1,4 +1,5 @@
 // The library commands: index folders, show status and errors, list/add/remove library folders.
+import path from 'node:path';
 import { callApi } from '../../core/api/table.js';
 import { EXIT_OK, EXIT_PARTIAL, UsageError, defineCommand } from '../command.js';
 import { printErrors, printIndexSummary, printResult, printStatus } from '../format.js';
@@ -55,7 +56,8 @@ export const rootsCommand = defineCommand({
     const removing = action === 'remove' && value !== undefined && /^\d+$/.test(value);
     if ((action !== undefined && !adding && !removing) || extra.length > 0) throw new UsageError('roots [add <folder> | remove <id>]');
     const core = await open();
-    if (adding) await callApi(core, 'roots.add', { path: value });
+    // Relative to the terminal's working folder, as the person means it.
+    if (adding) await callApi(core, 'roots.add', { path: path.resolve(value) });
     if (removing) await callApi(core, 'roots.remove', { id: Number(value) });
     printResult(json, await callApi(core, 'roots.list', {}), (roots) => {
       if (roots.length === 0) console.log('No library folders. Add one with: shoebox index <folder>');

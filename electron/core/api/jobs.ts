@@ -9,7 +9,8 @@ export const jobOperations = {
     summary: 'Running jobs with progress, and recent finished ones',
     input: z.object({}).strict(),
     async run(core) {
-      return { active: core.jobs.active(), recent: core.store.jobs.list(20) };
+      // From the runner: a job whose final row could not be written (a full disk) still shows how it ended.
+      return { active: core.jobs.active(), recent: core.jobs.recent(20) };
     },
   }),
 

@@ -2,7 +2,7 @@
 // the files that could not be indexed.
 import { z } from 'zod';
 import { startIndexJob } from '../library/index-job.js';
-import { addRoot, findRoot } from '../library/roots.js';
+import { addRoot, findRoot, requireAbsolute } from '../library/roots.js';
 import { ApiError, defineOperation } from './define.js';
 import { id, limit, photoFilter } from './schemas.js';
 
@@ -16,15 +16,22 @@ export const libraryOperations = {
   }),
 
   'roots.add': defineOperation({
-    summary: 'Add a library folder (not indexed until index.start); with reuse, an existing one is returned',
+    summary: 'Add a library folder by its full path (not indexed until index.start); with reuse, an existing one is returned',
     input: z.object({ path: z.string().min(1).max(4096), reuse: z.boolean().default(false) }).strict(),
     async run(core, input) {
+      const refused = (err: unknown): ApiError => new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+      // Before the reuse lookup too: a relative path would be looked up against this process's folder.
+      try {
+        requireAbsolute(input.path);
+      } catch (err) {
+        throw refused(err);
+      }
       const existing = input.reuse ? await findRoot(core.store, input.path) : undefined;
       if (existing) return existing;
       try {
-        return await addRoot(core.store, input.path);
+        return await addRoot(core.store, input.path, { dataDir: core.paths.root });
       } catch (err) {
-        throw new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+        throw refused(err);
       }
     },
   }),

@@ -50,6 +50,15 @@ export interface JobRunnerOptions {
 }
 
 
+/** How a job ended, kept while its row could not be written (disk full). */
+interface UnsavedEnd {
+  state: FinalJobState;
+  error: string | null;
+  at: number;
+  done: number;
+  total: number | null;
+}
+
 interface LiveJob {
   id: number;
   kind: string;
@@ -85,6 +94,8 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
   private readonly outcomes = new Map<number, Promise<FinishedJob<M>>>();
   /** Running jobs per lane. */
   private readonly running = new Map<string, number>();
+  /** Ends of jobs whose row write failed, by job id; written with the next write that works. */
+  private readonly unsavedEnds = new Map<number, UnsavedEnd>();
 
   constructor(repo: JobsRepo, opts: JobRunnerOptions = {}) {
     this.repo = repo;
@@ -170,6 +181,7 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
       if (settled) waiting.push(settled);
     }
     await Promise.all(waiting);
+    this.retryUnsavedEnds();
   }
 
   /** Subscribes to job events; returns the unsubscribe function. */
@@ -181,6 +193,14 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
   /** The current state of queued and running jobs. */
   active(): JobEventIn<M>[] {
     return [...this.live.values()].map((job) => this.snapshot(job));
+  }
+
+  /** The newest job rows (newest first), each with its end as this runner knows it when its row could not be written. */
+  recent(limit = 20): JobRow[] {
+    return this.repo.list(limit).map((row) => {
+      const end = this.unsavedEnds.get(row.id);
+      return end ? { ...row, state: end.state, error: end.error, finishedAt: end.at, done: end.done, total: end.total } : row;
+    });
   }
 
   /** Starts queued jobs, first come first served within each lane, while their lane has room. */
@@ -257,11 +277,28 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
     job.error = error;
     this.live.delete(job.id);
     this.settled.delete(job.id);
-    this.persist(() => {
-      this.repo.saveProgress(job.id, job.done, job.total);
-      this.repo.finish(job.id, state, error, this.now());
-    });
+    const end: UnsavedEnd = { state, error, at: this.now(), done: job.done, total: job.total };
+    // On a full disk this write fails too: the job still ends here and in its events, recent()
+    // shows the end, later writes retry it, and a next start marks a row left 'running' interrupted.
+    if (!this.persist(() => this.saveEnd(job.id, end))) this.unsavedEnds.set(job.id, end);
     this.emit(job);
+  }
+
+  private saveEnd(id: number, end: UnsavedEnd): void {
+    this.repo.saveProgress(id, end.done, end.total);
+    this.repo.finish(id, end.state, end.error, end.at);
+  }
+
+  /** Writes the ends that could not be written before; stops at the first that still fails. */
+  private retryUnsavedEnds(): void {
+    for (const [id, end] of this.unsavedEnds) {
+      try {
+        this.saveEnd(id, end);
+      } catch {
+        return;
+      }
+      this.unsavedEnds.delete(id);
+    }
   }
 
   private snapshot(job: LiveJob): JobEventIn<M> {
@@ -293,12 +330,15 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
     }
   }
 
-  /** Job rows are a record, not the job itself: a failed write (database closing) must not kill the job. */
-  private persist(write: () => void): void {
+  /** Job rows are a record, not the job itself: a failed write (database closing, disk full) must not kill the job. */
+  private persist(write: () => void): boolean {
+    this.retryUnsavedEnds();
     try {
       write();
+      return true;
     } catch (err) {
       process.emitWarning(`Could not save job state: ${(err as Error).message}`);
+      return false;
     }
   }
 }

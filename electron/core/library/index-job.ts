@@ -1,10 +1,16 @@
 // The index job: scans the library folders (all, or some), re-uses the embeddings of moved
 // files, encodes what is new or changed with the active model, and keeps the search index
 // current as it commits. Runs through the job runner as kind 'index' (jobs/kinds.ts).
+//
+// [Note: disk full] A run stops with an error naming the data folder's disk while some room is
+// left (paths.MIN_FREE_BYTES), so that SQLite can still record the failed files and the job's
+// end; a disk filled by someone else meanwhile (SQLITE_FULL, ENOSPC) gets the same message.
 import type { JobContext, JobRunner } from '../jobs/runner.js';
 import type { ActiveModel, ModelHost } from '../models/model-host.js';
+import { diskFull, freeSpace, isDiskFull, MIN_FREE_BYTES } from '../paths.js';
 import type { SearchHost } from '../search/search-host.js';
 import type { Store } from '../store/index.js';
+import type { JobRow } from '../store/jobs.js';
 import { indexCandidates, type IndexFailure } from './indexer.js';
 import { planScan, type ScanError } from './scan.js';
 
@@ -28,13 +34,55 @@ export interface IndexDeps {
   jobs: JobRunner;
   models: ModelHost;
   search: SearchHost;
-  paths: { thumbnails: string };
+  /** The data folder (named when its disk is full) and the thumbnail cache inside it. */
+  paths: { root: string; thumbnails: string };
 }
 
 /** Starts an index job of the given folders (all when left out); returns its job id. */
 export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[]): number {
   const params: IndexParams = { rootIds: rootIds ? [...rootIds] : null };
-  return deps.jobs.start('index', params, (ctx) => indexLibrary(deps, ctx, rootIds)).id;
+  try {
+    return deps.jobs.start('index', params, (ctx) => indexLibrary(deps, ctx, rootIds)).id;
+  } catch (err) {
+    // The job's row could not be written: on a full disk, say which disk and what to do.
+    throw isDiskFull(err) ? diskFullStop(deps.paths.root, err, 'Indexing cannot start') : err;
+  }
+}
+
+/**
+ * Starts one index job for the indexing that did not finish: the newest index jobs, as long as
+ * they ended 'interrupted' (a crash or kill -9, marked at a later start; or the app closed while
+ * indexing), over their folders that still exist. Read from the rows rather than from what this
+ * process found at start-up, so a one-shot command run in between (`shoebox status`) does not
+ * make it forget. Returns the new job's id and the ids it resumes, or null.
+ */
+export function resumeInterruptedIndex(deps: IndexDeps): { jobId: number; resumes: number[] } | null {
+  const rows: JobRow[] = [];
+  for (const row of deps.store.jobs.list(RESUME_LOOKBACK)) {
+    if (row.kind !== 'index') continue;
+    if (row.state !== 'interrupted') break;
+    rows.push(row);
+  }
+  const existing = new Set(deps.store.roots.list().map((r) => r.id));
+  if (rows.length === 0 || existing.size === 0) return null;
+  let all = false;
+  const ids = new Set<number>();
+  for (const row of rows) {
+    const rootIds = storedRootIds(row.params);
+    if (rootIds === null) all = true;
+    else for (const id of rootIds) if (existing.has(id)) ids.add(id);
+  }
+  if (!all && ids.size === 0) return null;
+  return { jobId: startIndexJob(deps, all ? undefined : [...ids]), resumes: rows.map((r) => r.id) };
+}
+
+/** Job rows looked at for an unfinished indexing (other kinds in between included). */
+const RESUME_LOOKBACK = 50;
+
+/** A stored job's folders (IndexParams.rootIds); null (all folders) when unreadable. */
+function storedRootIds(params: unknown): number[] | null {
+  const rootIds = (params as { rootIds?: unknown } | null)?.rootIds;
+  return Array.isArray(rootIds) && rootIds.every((id) => Number.isInteger(id)) ? (rootIds as number[]) : null;
 }
 
 /** Scans the roots (all, or the given ids) and indexes what changed with the active model. */
@@ -53,14 +101,38 @@ export async function embedLibrary(
   rootIds?: readonly number[],
   options: { feedsSearch?: boolean } = {},
 ): Promise<IndexSummary> {
+  const space = new SpaceGuard(deps.paths.root, ctx.signal);
+  try {
+    space.check();
+    const summary = await embedWithin(deps, model, ctx, space, rootIds, options);
+    // Stopped by the guard before the end (not when the last photo was already in).
+    if (space.low && summary.cancelled) throw new Error('disk full');
+    return summary;
+  } catch (err) {
+    if (space.low || isDiskFull(err)) throw diskFullStop(deps.paths.root, err, 'Indexing stopped');
+    throw err;
+  }
+}
+
+async function embedWithin(
+  deps: Omit<IndexDeps, 'jobs' | 'models'>,
+  model: ActiveModel,
+  ctx: JobContext,
+  space: SpaceGuard,
+  rootIds: readonly number[] | undefined,
+  options: { feedsSearch?: boolean },
+): Promise<IndexSummary> {
   const { store } = deps;
   const search = options.feedsSearch === false ? null : deps.search;
   const started = Date.now();
   const info = model.client.info();
   const roots = store.roots.list().filter((r) => !rootIds || rootIds.includes(r.id));
   const plan = await planScan(store, roots.map((r) => ({ id: r.id, path: r.path })), model.id, {
-    signal: ctx.signal,
-    onProgress: (p) => ctx.progress({ done: 0, total: null, currentFile: p.currentPath }),
+    signal: space.signal,
+    onProgress: (p) => {
+      ctx.progress({ done: 0, total: null, currentFile: p.currentPath });
+      space.poll();
+    },
   });
   // The search index may be loaded before, during or not at all in this run: new vectors go to
   // whichever index is current when they are committed (a later load reads them from the store).
@@ -79,8 +151,11 @@ export async function embedLibrary(
     },
     plan.toIndex,
     {
-      signal: ctx.signal,
-      onProgress: (p) => ctx.progress(p),
+      signal: space.signal,
+      onProgress: (p) => {
+        ctx.progress(p);
+        space.poll();
+      },
       onCommitted: (items) => search?.upsert(items),
     },
   );
@@ -97,4 +172,50 @@ export async function embedLibrary(
     cancelled: run.cancelled,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** How often, at most, free space is looked at during a run (one statfs call). */
+const SPACE_CHECK_MS = 250;
+
+/**
+ * Watches the free space on the data folder's disk during a run ([Note: disk full]): below the
+ * reserve it aborts its signal (the run stops taking photos, like a cancel) and `low` is set.
+ */
+class SpaceGuard {
+  readonly signal: AbortSignal;
+  low = false;
+  private readonly controller = new AbortController();
+  private lastCheck = -Infinity;
+
+  constructor(
+    private readonly root: string,
+    outer: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([outer, this.controller.signal]);
+  }
+
+  /** Throws (through the caller's catch) when the disk is already below the reserve. */
+  check(): void {
+    const free = freeSpace(this.root);
+    if (free !== null && free < MIN_FREE_BYTES) {
+      this.low = true;
+      throw new Error('disk full');
+    }
+  }
+
+  poll(): void {
+    const now = Date.now();
+    if (this.low || now - this.lastCheck < SPACE_CHECK_MS) return;
+    this.lastCheck = now;
+    const free = freeSpace(this.root);
+    if (free !== null && free < MIN_FREE_BYTES) {
+      this.low = true;
+      this.controller.abort(new Error('disk full'));
+    }
+  }
+}
+
+function diskFullStop(root: string, err: unknown, what: string): Error {
+  const full = diskFull(root);
+  return new Error(`${what}: ${full.what}. Photos indexed so far are kept. To go on, ${full.fix}, then index again.`, { cause: err });
 }

@@ -52,9 +52,39 @@ export async function resolveInsideRoots(candidate: string, roots: readonly stri
   return isInsideRoots(real, roots) ? real : null;
 }
 
-/** Adds a root after normalising it; refuses a duplicate, a folder inside a root, or one holding a root. */
-export async function addRoot(store: Store, input: string): Promise<RootRow> {
+/**
+ * Refuses a relative path: the core may run in another process with another working folder than
+ * the person who typed it (the server, the Electron core host), so it cannot know what it is
+ * relative to. A command line resolves its own relative paths before calling the API.
+ */
+export function requireAbsolute(input: string): void {
+  if (path.isAbsolute(input)) return;
+  const tilde = input.startsWith('~') ? ' (a ~ is expanded by a shell, not by Shoebox)' : '';
+  const example = process.platform === 'win32' ? 'C:\\Users\\you\\Pictures' : '/home/you/Pictures';
+  throw new Error(`${JSON.stringify(input)} is a relative path: give the folder's full path${tilde}, e.g. ${example}.`);
+}
+
+export interface AddRootOptions {
+  /** Shoebox's data folder: refused as a library folder, with everything inside it. */
+  dataDir?: string;
+}
+
+/**
+ * Adds a root after normalising it; refuses a relative path, a duplicate, a folder inside a
+ * root, one holding a root, and the data folder or a folder inside it (its thumbnails would be
+ * indexed as photos, thumbnails of thumbnails at each run).
+ */
+export async function addRoot(store: Store, input: string, options: AddRootOptions = {}): Promise<RootRow> {
+  requireAbsolute(input);
   const real = await normaliseRoot(input);
+  const { dataDir } = options;
+  if (dataDir !== undefined) {
+    const data = await realpath(dataDir).catch(() => path.resolve(dataDir));
+    if (isInside(real, data)) {
+      const where = real === data ? "is Shoebox's data folder" : `is inside Shoebox's data folder ${data}`;
+      throw new Error(`${real} ${where}, which holds the library database, thumbnails and models, not photos: choose a folder of your own photos.`);
+    }
+  }
   for (const existing of store.roots.list()) {
     if (existing.path === real) throw new Error(`${real} is already a library folder`);
     if (isInside(real, existing.path)) throw new Error(`${real} is inside the library folder ${existing.path}, which already includes it`);

@@ -3,8 +3,9 @@
 // only power loss can roll back the last commits. busy_timeout lets a second connection
 // (a worker thread, the CLI) wait for a writer instead of failing at once.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { diskFull, isDiskFull, writeProblem } from '../paths.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -15,12 +16,12 @@ const PAGE_SIZE = 16384;
 
 export function openDatabase(file: string): Db {
   const inMemory = file === ':memory:';
-  if (!inMemory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Db;
   try {
+    if (!inMemory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     db = new Database(file);
   } catch (err) {
-    throw new Error(`Cannot open the library database ${file}: ${(err as Error).message}`);
+    throw openError(file, err);
   }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -35,8 +36,36 @@ export function openDatabase(file: string): Db {
     migrate(db, MIGRATIONS, file);
   } catch (err) {
     db.close();
-    const message = (err as Error).message;
-    throw new Error(message.startsWith(file) ? message : `Cannot open the library database ${file}: ${message}`);
+    // The migration's own errors already name the file and say what to do.
+    if (err instanceof Error && err.message.startsWith(file)) throw err;
+    throw openError(file, err);
   }
   return db;
+}
+
+/**
+ * SQLite says "unable to open database file" or "attempt to write a readonly database" without
+ * the cause: look for it (a read-only disk, a missing permission, a file in the way, a full disk).
+ */
+function openError(file: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const folder = path.dirname(path.resolve(file));
+  if (isDiskFull(err)) {
+    const full = diskFull(folder);
+    return new Error(`Cannot open the library database ${file}: ${full.what}. To go on, ${full.fix}.`, { cause: err });
+  }
+  const problem = file === ':memory:' ? null : (readOnlyFile(file) ?? writeProblem(folder));
+  if (problem) return new Error(`Cannot open the library database ${file} (${message}): ${problem.cause}. To go on, ${problem.fix}.`, { cause: err });
+  return new Error(`Cannot open the library database ${file}: ${message}`, { cause: err });
+}
+
+function readOnlyFile(file: string): { cause: string; fix: string } | null {
+  if (!existsSync(file)) return null;
+  try {
+    accessSync(file, constants.W_OK);
+    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES' && (err as NodeJS.ErrnoException).code !== 'EPERM') return null;
+    return { cause: 'the file is read-only for the user running Shoebox', fix: `make ${file} writable for that user, or choose another data folder with --data-dir <folder> or SHOEBOX_DATA_DIR` };
+  }
 }
