@@ -1,54 +1,63 @@
 // GET /media/thumb/<id>, /media/photo/<id> and /media/file/<rootId>/<path>: photo files for the
 // UI. Which file may be sent is decided by core/api/media.ts alone (the Electron protocol uses the
 // same module); this route only parses the URL and streams the file with a validator for caching.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+// The file is opened and verified by the core before anything is sent, and everything sent is read
+// from that one descriptor: the path is never opened again (a folder on it may have been swapped
+// for a symlink since the check). The descriptor is closed on every way out.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Shoebox } from '../core/shoebox.js';
-import { resolveMedia, resolveMediaPath } from '../core/api/media.js';
-import type { MediaFile } from '../common/media.js';
+import { openMedia, openMediaPath, type OpenedMedia } from '../core/api/media.js';
+import { MEDIA_RESPONSE_HEADERS } from '../common/media.js';
 import { sendText } from './responses.js';
 
 const ID = /^[1-9]\d{0,15}$/;
 
 /** `rawPath` is the request path as sent (not decoded, dot segments not resolved), after /media/. */
-async function lookup(core: Shoebox, rawPath: string): Promise<MediaFile | null> {
+async function open(core: Shoebox, rawPath: string): Promise<OpenedMedia | null> {
   const slash = rawPath.indexOf('/');
   if (slash < 0) return null;
   const kind = rawPath.slice(0, slash);
   const rest = rawPath.slice(slash + 1);
-  if (kind === 'file') return resolveMediaPath(core, rest);
-  if ((kind === 'thumb' || kind === 'photo') && ID.test(rest)) return resolveMedia(core, kind, Number(rest));
+  if (kind === 'file') return openMediaPath(core, rest);
+  if ((kind === 'thumb' || kind === 'photo') && ID.test(rest)) return openMedia(core, kind, Number(rest));
   return null;
 }
 
 export async function handleMedia(core: Shoebox, rawPath: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  for (const [name, value] of Object.entries(MEDIA_RESPONSE_HEADERS)) res.setHeader(name, value);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     sendText(res, 405, 'Use GET for media.');
     return;
   }
-  const media = await lookup(core, rawPath);
-  const info = media && (await stat(media.file).catch(() => null));
-  if (!media || !info) {
+  const media = await open(core, rawPath);
+  if (!media) {
     sendText(res, 404, 'No such photo, or it is not inside a library folder.');
     return;
   }
-  // A photo id can point at new content after a re-index, so revalidate rather than cache blindly.
-  const etag = `"${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}"`;
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', 'private, no-cache');
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304).end();
-    return;
+  let streaming = false;
+  try {
+    // A photo id can point at new content after a re-index, so revalidate rather than cache blindly.
+    const etag = `"${media.size.toString(36)}-${Math.trunc(media.mtimeMs).toString(36)}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': media.mime, 'Content-Length': media.size });
+    if (req.method === 'HEAD' || media.size === 0 || res.destroyed) {
+      res.end();
+      return;
+    }
+    // Exactly the bytes announced, even if the file grows meanwhile. pipeline destroys the stream
+    // when the browser drops the request (the viewer cancels loads while a person arrows through
+    // photos), and the stream closes the descriptor when it ends or is destroyed (autoClose).
+    const stream = media.handle.createReadStream({ start: 0, end: media.size - 1 });
+    streaming = true;
+    pipeline(stream, res, () => undefined);
+  } finally {
+    if (!streaming) await media.handle.close();
   }
-  res.writeHead(200, { 'Content-Type': media.mime, 'Content-Length': info.size });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  // pipeline closes the file when the browser drops the request (the viewer cancels loads
-  // while a person arrows through photos); pipe() would leave the descriptor open.
-  pipeline(createReadStream(media.file), res, () => undefined);
 }

@@ -1,14 +1,25 @@
 // Which file may be shown for a media request: the one place that turns a photo id (or a
 // root-relative path) into a file on disk for the UI. The HTTP server (/media/…) and Electron's
 // shoebox-media:// protocol both call it, so both refuse the same things: ids that are not
-// photos, paths with `..` or encoded separators, and anything whose real path (symlinks
-// resolved) lies outside the library folders or the thumbnail cache.
+// photos, paths with `..` or encoded separators, hidden or non-photo files that indexing would
+// skip, and anything whose real path (symlinks resolved) lies outside the library folders or the
+// thumbnail cache.
+// resolve* answer a checked real path (what the core host sends to Electron's main process);
+// open* open that path and verify the descriptor (library/open-inside.ts), which is what a server
+// in this process must stream from: a path checked and then opened by name is a race.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaFile, MediaKind } from '../../common/media.js';
 import type { Shoebox } from '../shoebox.js';
 import { photoMimeType } from '../imaging/formats.js';
+import { openVerified, type OpenedFile } from '../library/open-inside.js';
 import { isInside, resolveInsideRoots } from '../library/roots.js';
+import { isPhotoName, isSkippedName } from '../library/walk.js';
+
+/** An opened, verified media file: stream from `handle` (and close it), never reopen `path`. */
+export interface OpenedMedia extends OpenedFile {
+  mime: string;
+}
 
 async function isFile(file: string): Promise<boolean> {
   try {
@@ -57,7 +68,8 @@ const DANGEROUS_ENCODING = /%(?:2e|2f|5c|25|00)/i;
  * A path-style request, `<rootId>/<path inside that root>` with each segment percent-encoded
  * once (as in a URL), resolved to a photo file inside that root. Null for anything else: dot
  * segments, encoded dots/slashes/backslashes/percent signs (double encoding), NUL, malformed
- * encodings, files that are not photo types, and symlinks that lead out of the root.
+ * encodings, hidden or system names (files or folders, as library/walk.ts skips them), files that
+ * are not photo types, and symlinks that lead out of the root.
  */
 export async function resolveMediaPath(core: Shoebox, requestedPath: string): Promise<MediaFile | null> {
   if (requestedPath.includes('\0') || requestedPath.includes('\\') || DANGEROUS_ENCODING.test(requestedPath)) return null;
@@ -74,12 +86,29 @@ export async function resolveMediaPath(core: Shoebox, requestedPath: string): Pr
       return null;
     }
     if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) return null;
+    // Only what indexing would take: the walker skips hidden and system files and folders.
+    if (isSkippedName(segment)) return null;
     segments.push(segment);
   }
-  if (!photoMimeType(segments[segments.length - 1]!)) return null;
+  if (!isPhotoName(segments[segments.length - 1]!)) return null;
   // Only this root, and its real path: a symlink to a folder elsewhere resolves outside and is refused.
   const file = await resolveInsideRoots(path.join(root.path, ...segments), [root.path]);
   // The type comes from the real file, so a photo-named link to another kind of file is refused.
   const mime = file && photoMimeType(file);
   return file && mime && (await isFile(file)) ? { file, mime } : null;
+}
+
+async function openResolved(media: MediaFile | null): Promise<OpenedMedia | null> {
+  const opened = media && (await openVerified(media.file));
+  return opened && media ? { ...opened, mime: media.mime } : null;
+}
+
+/** resolveMedia, then the file opened and verified to be the one checked (see library/open-inside.ts). */
+export async function openMedia(core: Shoebox, kind: MediaKind, photoId: number): Promise<OpenedMedia | null> {
+  return openResolved(await resolveMedia(core, kind, photoId));
+}
+
+/** resolveMediaPath, then the file opened and verified to be the one checked (see library/open-inside.ts). */
+export async function openMediaPath(core: Shoebox, requestedPath: string): Promise<OpenedMedia | null> {
+  return openResolved(await resolveMediaPath(core, requestedPath));
 }
