@@ -67,7 +67,7 @@ async function reuseComplete(job: FileJob): Promise<string | undefined> {
   const size = await sizeOf(job.target);
   if (size === undefined) return undefined;
   if (size === job.file.size) {
-    const hasher = new ContentHasher(job.file.size);
+    const hasher = new ContentHasher(job.file.size, job.file.lfsSha256 === undefined);
     await hashFileInto(job.target, hasher, job.signal);
     const got = hasher.digest();
     if (mismatch(job.file, got) === null) return got.sha256;
@@ -92,7 +92,7 @@ export async function fetchFile(job: FileJob): Promise<FetchedFile> {
   const retrier = new Retrier(conn, signal, what);
   let repoCommit: string | undefined;
   let restartedAfterMismatch = false;
-  let hasher = new ContentHasher(file.size);
+  let hasher = new ContentHasher(file.size, file.lfsSha256 === undefined);
   for (;;) {
     throwIfCancelled(signal, what);
     // What is on disk is the truth; the hasher is rebuilt from it when they disagree (a .part left
@@ -103,7 +103,7 @@ export async function fetchFile(job: FileJob): Promise<FetchedFile> {
       offset = 0;
     }
     if (hasher.bytes !== offset) {
-      hasher = new ContentHasher(file.size);
+      hasher = new ContentHasher(file.size, file.lfsSha256 === undefined);
       if (offset > 0) await hashFileInto(part, hasher, signal);
     }
     progress.fileAt(offset);
@@ -144,21 +144,23 @@ export async function fetchFile(job: FileJob): Promise<FetchedFile> {
             await res.body.dump().catch(() => undefined);
             throw new HubError(`${file.path} of ${repo}: ${host} sends ${length} bytes, the listing says ${file.size}; nothing was installed`, 'integrity');
           }
-          if (offset > 0) hasher = new ContentHasher(file.size);
+          if (offset > 0) hasher = new ContentHasher(file.size, file.lfsSha256 === undefined);
         }
 
         kept = start;
         let at = start;
-        // Each chunk is written before it is hashed, so after any failure the hasher and the .part
-        // hold the same bytes and the next try resumes without reading the file back.
+        // Each chunk is hashed while the thread pool writes it (hashing costs ~13 % of a loopback
+        // download's time, so it should not wait for the disk). After a failed write the .part and
+        // the hasher disagree in size, and the next try rebuilds the hasher from what is on disk.
         const out = await open(part, start > 0 ? 'a' : 'w');
         try {
           for await (const chunk of res.body as AsyncIterable<Buffer>) {
             if (at + chunk.length > file.size) {
               throw new HubError(`${file.path} of ${repo}: ${host} sends more than the ${file.size} bytes the listing says; nothing was installed`, 'integrity');
             }
-            await writeAll(out, chunk);
+            const written = writeAll(out, chunk);
             hasher.update(chunk);
+            await written;
             at += chunk.length;
             progress.addReceived(chunk.length);
             progress.fileAt(at);
@@ -180,7 +182,7 @@ export async function fetchFile(job: FileJob): Promise<FetchedFile> {
     const problem = mismatch(file, got);
     if (problem !== null) {
       await unlink(part).catch(() => undefined);
-      hasher = new ContentHasher(file.size);
+      hasher = new ContentHasher(file.size, file.lfsSha256 === undefined);
       // Bytes kept from an earlier attempt may be the bad ones: fetch the whole file once more.
       if (kept > 0 && !restartedAfterMismatch) {
         restartedAfterMismatch = true;

@@ -36,24 +36,28 @@ export function pathInside(root: string, relative: string): string {
 
 export interface Digests {
   sha256: string;
-  /** The git blob sha1 of the content, for a file of the announced size. */
-  gitSha1: string;
+  /** The git blob sha1 of the content, for a file of the announced size; null when not computed (LFS files). */
+  gitSha1: string | null;
   size: number;
 }
 
-/** sha256 and git-blob sha1 over a stream of chunks; the blob header needs the size up front. */
+/**
+ * sha256 (recorded for every file) and, for files outside LFS, the git-blob sha1 the listing gives
+ * for them, over a stream of chunks; the blob header needs the size up front. An LFS file is
+ * checked by its sha256 alone, so it is not hashed twice.
+ */
 export class ContentHasher {
   private readonly sha256: Hash = createHash('sha256');
-  private readonly sha1: Hash = createHash('sha1');
+  private readonly sha1: Hash | null;
   private size = 0;
 
-  constructor(expectedSize: number) {
-    this.sha1.update(`blob ${expectedSize}\0`);
+  constructor(expectedSize: number, withGitSha1: boolean) {
+    this.sha1 = withGitSha1 ? createHash('sha1').update(`blob ${expectedSize}\0`) : null;
   }
 
   update(chunk: Buffer): void {
     this.sha256.update(chunk);
-    this.sha1.update(chunk);
+    this.sha1?.update(chunk);
     this.size += chunk.length;
   }
 
@@ -62,7 +66,7 @@ export class ContentHasher {
   }
 
   digest(): Digests {
-    return { sha256: this.sha256.digest('hex'), gitSha1: this.sha1.digest('hex'), size: this.size };
+    return { sha256: this.sha256.digest('hex'), gitSha1: this.sha1 ? this.sha1.digest('hex') : null, size: this.size };
   }
 }
 
