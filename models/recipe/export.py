@@ -6,7 +6,7 @@
   test/fixtures/parity/ (PNG images, texts, PyTorch embeddings) that the TypeScript tests compare with.
 
   python3 models/recipe/export.py --checkpoint .cache/run/checkpoint.pt --data .cache/dataset --out models/shoebox-mini
-  python3 models/recipe/export.py --vit-b32-random --out models/vit-b32-random   # speed benchmarks only
+  python3 models/recipe/export.py --vit-b32-random --out .cache/vit-b32-random   # speed benchmarks only
 """
 from __future__ import annotations
 

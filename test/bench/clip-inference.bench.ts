@@ -70,7 +70,7 @@ async function measure(model: string, where: ClipBenchRow['where'], enc: Encoder
 }
 
 export async function runClipBench(dirs?: string[]): Promise<ClipBenchRow[]> {
-  const candidates = dirs?.length ? dirs : [path.join(repo, 'models', 'shoebox-mini'), path.join(repo, 'models', 'vit-b32-random')];
+  const candidates = dirs?.length ? dirs : [path.join(repo, 'models', 'shoebox-mini'), path.join(repo, '.cache', 'vit-b32-random')];
   const threads = process.env.SHOEBOX_THREADS ? Number(process.env.SHOEBOX_THREADS) : undefined;
   const rows: ClipBenchRow[] = [];
   for (const dir of candidates) {

@@ -120,10 +120,10 @@ export async function runIndexBench(opts: { photos?: number } = {}): Promise<Ind
   const rows: IndexBenchRow[] = [];
   try {
     const files = await makePhotos(dir, count, 4000, 3000);
-    const models = [path.join(repo, 'models', 'shoebox-mini'), path.join(repo, 'models', 'vit-b32-random')];
+    const models = [path.join(repo, 'models', 'shoebox-mini'), path.join(repo, '.cache', 'vit-b32-random')];
     for (const m of models) {
       if (!existsSync(path.join(m, 'config.json'))) {
-        console.log(`(skipped ${path.basename(m)}: not exported; python3 models/recipe/export.py --vit-b32-random makes it)`);
+        console.log(`(skipped ${path.basename(m)}: not exported; python3 models/recipe/export.py --vit-b32-random --out .cache/vit-b32-random makes it)`);
         continue;
       }
       rows.push(await benchModel(m, files, '4000×3000 JPEG q90 (12 MP)'));

@@ -93,6 +93,11 @@ test('browser mode: the models panel imports, switches, switches back and remove
   assert.match(importedText, /32-d/);
   assert.match((await imported.getByTestId('embedded-count').textContent()) ?? '', new RegExp(`^0 of ${indexed}$`));
 
+  // Its speed on this machine, measured on request.
+  assert.match((await imported.getByTestId('model-speed').textContent()) ?? '', /not measured/);
+  await imported.getByRole('button', { name: `Measure the speed of ${modelName} on this machine` }).click();
+  await imported.getByTestId('model-speed').filter({ hasText: /\d+\.\d photos\/s on CPU/ }).waitFor({ timeout: 30_000 });
+
   // Use it: the switch shows its progress (if it can be caught), then the status line names it.
   await imported.getByRole('button', { name: `Use ${modelName}` }).click();
   const progress = panel.getByTestId('switch-progress');

@@ -47,6 +47,8 @@ export class ModelsState {
   downloadError = $state.raw<ActionError | null>(null);
   /** The model being removed now. */
   removing = $state<string | null>(null);
+  /** The model being timed now (models.measure). */
+  measuring = $state<string | null>(null);
   /** What the last removal freed, to say so. */
   removed = $state.raw<{ displayName: string; bytesFreed: number } | null>(null);
 
@@ -147,6 +149,20 @@ export class ModelsState {
         this.actionError = { about: id, message: messageOf(err) };
       }
     });
+  }
+
+  /** Times a model on this machine; the list then shows its speed. */
+  async measure(model: InstalledModel): Promise<void> {
+    this.actionError = null;
+    this.measuring = model.id;
+    try {
+      await this.client.call('models.measure', { id: model.id });
+      await this.refresh();
+    } catch (err) {
+      this.actionError = { about: model.id, message: messageOf(err) };
+    } finally {
+      this.measuring = null;
+    }
   }
 
   async remove(model: InstalledModel): Promise<boolean> {
