@@ -172,14 +172,18 @@ export async function scanElectron(root = repoRoot): Promise<ScanReport> {
   });
   const result = runResult.parse(raw);
   const rel = (file: string): string => toPosix(path.relative(root, path.resolve(input, file)));
-  const findings = result.issues.map((i) => ({
-    check: i.id,
-    file: rel(i.file),
-    line: i.location.line,
-    severity: i.severity.name,
-    confidence: i.confidence.name,
-    description: i.description,
-  }));
+  // Electronegativity's checks run concurrently and report in the order they finish: sorted, the
+  // same tree always gives the same report (the offline test compares two runs' reports).
+  const findings = result.issues
+    .map((i) => ({
+      check: i.id,
+      file: rel(i.file),
+      line: i.location.line,
+      severity: i.severity.name,
+      confidence: i.confidence.name,
+      description: i.description,
+    }))
+    .sort((a, b) => a.severity.localeCompare(b.severity) || a.check.localeCompare(b.check) || a.file.localeCompare(b.file) || a.line - b.line);
   const allow = readAllowlist(root);
   const allowed = (f: Finding): boolean => allow.some((a) => a.check === f.check && a.file === f.file);
   return {

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       },
       async encodeTexts(texts) {
         if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new Error('encodeTexts takes an array of strings');
-        return embeddings(await model.text.encode(texts));
+        return embeddings(await (await model.text()).encode(texts));
       },
       async close() {
         await model.close();

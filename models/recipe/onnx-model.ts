@@ -50,7 +50,7 @@ export async function loadOnnxClip(modelDir: string, concurrency = 4): Promise<O
       return stack(await model.image.encode(tensors), dim);
     },
     async embedTexts(texts) {
-      return stack(await model.text.encode(texts), dim);
+      return stack(await (await model.text()).encode(texts), dim);
     },
     release: () => model.close(),
   };

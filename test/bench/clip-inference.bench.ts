@@ -84,7 +84,7 @@ export async function runClipBench(dirs?: string[]): Promise<ClipBenchRow[]> {
     const total = folder.imageSize >= 200 ? 24 : 512;
     for (const spinning of [false, true]) {
       const local = await openClipModel(dir, { ...options, spinning });
-      const enc: Encoders = { images: (b) => local.image.encode(b), texts: (t) => local.text.encode(t) };
+      const enc: Encoders = { images: (b) => local.image.encode(b), texts: async (t) => (await local.text()).encode(t) };
       rows.push(await measure(folder.id, spinning ? 'in-process, spinning' : 'in-process', enc, pixels, total));
       await local.close();
     }

@@ -37,11 +37,11 @@ for (const dir of [DYNAMIC, FIXED]) {
       const got = await client.encodeImages(sent);
       assertSame(got, expected);
       assert.ok(sent.every((px) => px.length === 0), 'the pixel buffers were moved to the worker, not copied');
-      assertSame(await client.encodeTexts(TEXTS), await local.text.encode(TEXTS));
+      assertSame(await client.encodeTexts(TEXTS), await (await local.text()).encode(TEXTS));
       // Several calls in flight at once each get their own answer.
       const [x, y] = await Promise.all([client.encodeTexts([TEXTS[0]!]), client.encodeTexts([TEXTS[1]!])]);
       // Compared with single-text runs: batch size changes the float rounding (GEMM paths), not the result.
-      assertSame([x![0]!, y![0]!], [...(await local.text.encode([TEXTS[0]!])), ...(await local.text.encode([TEXTS[1]!]))]);
+      assertSame([x![0]!, y![0]!], [...(await (await local.text()).encode([TEXTS[0]!])), ...(await (await local.text()).encode([TEXTS[1]!]))]);
     } finally {
       await client.close();
       await local.close();

@@ -55,7 +55,7 @@ for (const layout of ['immich', 'hf'] as const) {
       assert.equal(model.folder.manifest, null);
       assert.equal(info.modelId, layout);
       assert.equal(info.batch, layout === 'immich' ? 1 : 'dynamic');
-      assert.equal(model.text.idType, layout === 'immich' ? 'int32' : 'int64');
+      assert.equal((await model.text()).idType, layout === 'immich' ? 'int32' : 'int64');
       assert.deepEqual(model.folder.preprocess.mean, [0.48145466, 0.4578275, 0.40821073]);
       assert.equal(model.folder.preprocess.resize_mode, 'shortest');
       assert.equal(model.folder.preprocess.interpolation, 'bicubic');
@@ -76,7 +76,7 @@ for (const layout of ['immich', 'hf'] as const) {
 
   test(`${layout} layout: text embeddings match PyTorch (cosine ≥ 0.999), normalised`, async () => {
     await withModel(layout, async (model) => {
-      const embeddings = await model.text.encode(reference.texts.map((t) => t.text));
+      const embeddings = await (await model.text()).encode(reference.texts.map((t) => t.text));
       reference.texts.forEach((t, i) => {
         const c = cosine(embeddings[i]!, t.embedding);
         assert.ok(c >= 0.999, `${JSON.stringify(t.text.slice(0, 30))}: cosine ${c}`);

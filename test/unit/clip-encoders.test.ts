@@ -83,14 +83,14 @@ test('dynamic-batch int64 model and fixed-batch-1 int32 model give the same embe
   try {
     assert.equal(dynamic.info().batch, 'dynamic');
     assert.equal(fixed.info().batch, 1);
-    assert.equal(dynamic.text.idType, 'int64');
-    assert.equal(fixed.text.idType, 'int32');
+    assert.equal((await dynamic.text()).idType, 'int64');
+    assert.equal((await fixed.text()).idType, 'int32');
     const batch = images(11); // 4 + 4 + 3 on the dynamic model, 11 single runs on the fixed one
     const a = await dynamic.image.encode(batch);
     const b = await fixed.image.encode(batch);
     assert.equal(a.length, 11);
     assertClose(a, b);
-    assertClose(await dynamic.text.encode(TEXTS), await fixed.text.encode(TEXTS));
+    assertClose(await (await dynamic.text()).encode(TEXTS), await (await fixed.text()).encode(TEXTS));
   } finally {
     await Promise.all([dynamic.close(), fixed.close()]);
   }
@@ -108,7 +108,7 @@ test('every embedding is L2-normalised by us, in the direction the model gave', 
     const [ours] = (await model.image.encode([px])) as [Float32Array];
     assert.ok(Math.abs(norm(ours) - 1) < 1e-5);
     assertClose([ours], [rawVec.map((x) => x / norm(rawVec))]);
-    for (const v of await model.text.encode(TEXTS)) assert.ok(Math.abs(norm(v) - 1) < 1e-5);
+    for (const v of await (await model.text()).encode(TEXTS)) assert.ok(Math.abs(norm(v) - 1) < 1e-5);
   } finally {
     await raw.release();
     await model.close();
@@ -123,10 +123,10 @@ test('results do not depend on batching, texts on their spelling of whitespace/c
     const alone = await model.image.encode([batch[3] as Float32Array]);
     assertClose([together[3] as Float32Array], alone);
     assert.deepEqual(await model.image.encode([]), []);
-    const t = await model.text.encode(TEXTS);
+    const t = await (await model.text()).encode(TEXTS);
     assertClose([t[2] as Float32Array], [t[3] as Float32Array]); // the tokenizer lower-cases and collapses spaces
     assert.ok(Math.abs((t[0] as Float32Array)[0]! - (t[1] as Float32Array)[0]!) > 1e-4, 'different texts, different embeddings');
-    assert.deepEqual(await model.text.encode([]), []);
+    assert.deepEqual(await (await model.text()).encode([]), []);
   } finally {
     await model.close();
   }
@@ -173,15 +173,25 @@ test('shape mismatches give errors naming the file and the reason', async () => 
   await editConfig(wrongContext, (c) => {
     c.text_cfg!.context_length = 77;
   });
-  await assert.rejects(openClipModel(wrongContext, CPU), /textual[/\\]model\.onnx: input text has shape \[batch,16\], expected \[batch, 77\]/);
+  // The text tower loads on the first text, so its mismatch is reported there (the image side opened fine).
+  const textLater = await openClipModel(wrongContext, CPU);
+  try {
+    await assert.rejects(textLater.text(), /textual[/\\]model\.onnx: input text has shape \[batch,16\], expected \[batch, 77\]/);
+    await assert.rejects(textLater.text(), /expected \[batch, 77\]/, 'a failed load is tried again, and fails the same way');
+  } finally {
+    await textLater.close();
+  }
   assert.equal(openSessionCount(), 0, 'failed opens release their sessions');
 });
 
 test('a model is loaded once: a second open shares its sessions until both are closed', async () => {
   const before = openSessionCount();
   const a = await openClipModel(DYNAMIC, CPU);
-  assert.equal(openSessionCount(), before + 2);
+  assert.equal(openSessionCount(), before + 1, 'only the image tower loads at open');
+  await a.text();
+  assert.equal(openSessionCount(), before + 2, 'the text tower loads on the first text');
   const b = await openClipModel(DYNAMIC, CPU);
+  await b.text();
   assert.equal(openSessionCount(), before + 2);
   await a.close();
   await a.close(); // closing twice is harmless and does not drop b's hold

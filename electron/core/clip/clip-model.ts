@@ -33,22 +33,20 @@ export interface ClipModelInfo {
   embedDim: number;
   imageSize: number;
   contextLength: number;
-  /** The execution provider the image encoder runs on. */
+  /** The execution provider the image encoder runs on (the text encoder starts from the same one). */
   provider: ProviderName;
-  /** The text encoder's provider (normally the same). */
-  textProvider: ProviderName;
   /** Why preferred providers were skipped, when they were. */
   providerFallbackReason?: string;
   /** The image encoder's batch axis. */
   batch: 'dynamic' | number;
-  textBatch: 'dynamic' | number;
   threads: number;
 }
 
 export interface ClipModel {
   readonly folder: ModelFolder;
   readonly image: ClipImageEncoder;
-  readonly text: ClipTextEncoder;
+  /** The text encoder, loaded on first use (indexing never needs it). */
+  text(): Promise<ClipTextEncoder>;
   info(): ClipModelInfo;
   close(): Promise<void>;
 }
@@ -67,20 +65,41 @@ export async function openClipModel(modelDir: string, options: ClipModelOptions 
   const providers = providerPreference(options.provider);
   const spinning = options.spinning === true;
   const ort = await loadOrt();
-  const tokenizer = await loadClipTokenizer(folder.files, folder.contextLength, { clean: folder.textClean });
 
-  const held: SharedSession[] = [];
+  const visual = await acquireSession(folder.files.visualModel, folder.embedDim, { providers, threads, spinning });
+  let image: ClipImageEncoder;
   try {
-    const visual = await acquireSession(folder.files.visualModel, folder.embedDim, { providers, threads, spinning });
-    held.push(visual);
-    // The text encoder starts from the provider that worked for images; the ones before it already failed.
+    image = new ClipImageEncoder(ort, visual, folder.files.visualModel, folder.imageSize, folder.embedDim, imageBatchSize);
+  } catch (err) {
+    await visual.release();
+    throw err;
+  }
+  // The text tower (and its tokenizer) loads on the first text: indexing never needs it, and for
+  // ViT-B/32 it is 250 MB and about a second of a small job's start. It starts from the provider
+  // that worked for images; the ones before it already failed.
+  let textual: SharedSession | null = null;
+  let text: Promise<ClipTextEncoder> | null = null;
+  let closed = false;
+  const loadText = async (): Promise<ClipTextEncoder> => {
+    const tokenizer = await loadClipTokenizer(folder.files, folder.contextLength, { clean: folder.textClean });
     const rest = providers.slice(providers.indexOf(visual.provider));
-    const textual = await acquireSession(folder.files.textualModel, folder.embedDim, { providers: rest, threads, spinning });
-    held.push(textual);
-    const image = new ClipImageEncoder(ort, visual, folder.files.visualModel, folder.imageSize, folder.embedDim, imageBatchSize);
-    const text = new ClipTextEncoder(ort, textual, folder.files.textualModel, tokenizer, folder.embedDim, textBatchSize);
-    const reason = describeFallback([...visual.failed, ...textual.failed]);
-    const summary: ClipModelInfo = {
+    const session = await acquireSession(folder.files.textualModel, folder.embedDim, { providers: rest, threads, spinning });
+    if (closed) {
+      await session.release();
+      throw new Error(`The model ${folder.id} was closed`);
+    }
+    try {
+      const encoder = new ClipTextEncoder(ort, session, folder.files.textualModel, tokenizer, folder.embedDim, textBatchSize);
+      textual = session;
+      return encoder;
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+  };
+  const info = (): ClipModelInfo => {
+    const reason = describeFallback([...visual.failed, ...(textual?.failed ?? [])]);
+    return {
       modelId: folder.id,
       displayName: folder.displayName,
       layout: folder.layout,
@@ -89,26 +108,26 @@ export async function openClipModel(modelDir: string, options: ClipModelOptions 
       imageSize: folder.imageSize,
       contextLength: folder.contextLength,
       provider: visual.provider,
-      textProvider: textual.provider,
       ...(reason === undefined ? {} : { providerFallbackReason: reason }),
       batch: visual.signature.batch,
-      textBatch: textual.signature.batch,
       threads,
     };
-    let closed = false;
-    return {
-      folder,
-      image,
-      text,
-      info: () => ({ ...summary }),
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await Promise.all(held.map((s) => s.release()));
-      },
-    };
-  } catch (err) {
-    await Promise.all(held.map((s) => s.release()));
-    throw err;
-  }
+  };
+  return {
+    folder,
+    image,
+    text: () => {
+      if (closed) return Promise.reject(new Error(`The model ${folder.id} was closed`));
+      text ??= loadText();
+      text.catch(() => (text = null)); // a failed load is tried again on the next text
+      return text;
+    },
+    info,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await text?.catch(() => undefined);
+      await Promise.all([visual.release(), (textual as SharedSession | null)?.release()]);
+    },
+  };
 }
