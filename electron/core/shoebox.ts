@@ -4,6 +4,7 @@
 // rooms only through the API table in core/api.
 import path from 'node:path';
 import { removeStaleTempFiles } from './imaging/thumbnails.js';
+import { removeStaleStaging } from './models/import.js';
 import { JobRunner } from './jobs/runner.js';
 import { DemoLibrary } from './library/demo.js';
 import { resumeInterruptedIndex } from './library/index-job.js';
@@ -73,6 +74,8 @@ export class Shoebox {
     }
     // Thumbnails a killed process was writing; reads one small folder.
     await removeStaleTempFiles(paths.thumbnails);
+    // Model imports and downloads a killed process was assembling; reads one small folder.
+    await removeStaleStaging(paths.models);
     if (options.resumeInterrupted) core.resumeIndexing();
     return core;
   }

@@ -79,11 +79,10 @@ export const modelOperations = {
     input: z.object({ id: modelId }).strict(),
     async run(core, input) {
       refuseDuringSwitch(core, 'switch again');
-      try {
-        return { jobId: startSwitchJob(core, input.id) };
-      } catch (err) {
-        throw new ApiError(core.models.folderOf(input.id) ? 'conflict' : 'not-found', err instanceof Error ? err.message : String(err));
-      }
+      if (!core.models.folderOf(input.id)) throw new ApiError('not-found', `No installed model has the id ${input.id}: see \`shoebox models\` for the installed ones.`);
+      const override = core.models.overrideDir();
+      if (override) throw new ApiError('conflict', `Shoebox was started with --model ${override}: start it without --model to switch models.`);
+      return { jobId: startSwitchJob(core, input.id) };
     },
   }),
 
@@ -109,7 +108,7 @@ export const modelOperations = {
       if (core.models.chosenId() === input.id || core.models.overrideDir() === model.dir) {
         throw new ApiError('conflict', `${model.displayName} is the active model: switch to another one first.`);
       }
-      await removeModelFolder(core.paths.models, input.id);
+      await removeModelFolder(model);
       forgetSpeed(core.store.settings, input.id);
       return { removed: input.id, bytesFreed: model.bytes, embeddingsDeleted: core.store.embeddings.deleteModel(input.id) };
     },

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { processIsAlive } from '../process-alive.js';
 
 const TEMP_FOLDER = '.tmp';
 // <hash>.<pid>.<random>.tmp: the writer's pid tells whether it may still be writing.
@@ -72,13 +73,4 @@ export async function removeStaleTempFiles(cacheDir: string, now: number = Date.
     if (await rm(file, { force: true }).then(() => true, () => false)) removed++;
   }
   return removed;
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
-  }
 }

@@ -160,7 +160,7 @@ async function embedWithin(
     },
   );
   // Photos that went missing or now fail leave search: rebuild the index lazily from the store.
-  if (plan.missing > 0 || run.failures.length > 0) deps.search.invalidate();
+  if (plan.missing > 0 || run.failures.length > 0) search?.invalidate();
   return {
     filesSeen: plan.filesSeen,
     indexed: run.indexed,

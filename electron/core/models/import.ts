@@ -3,18 +3,18 @@
 // folder on the same disk and moved into place in one rename, with Shoebox's record
 // (manifest.json: source, sizes, sha256) written beside the files. The person's folder is only read.
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadModelFolder } from '../clip/model-folder.js';
 import { describeFiles, MODEL_ID, RECORD_FILE, writeModelRecord, type ModelRecord, type RecordedFile } from '../clip/model-record.js';
 import { STAGING } from './installed.js';
+import { processIsAlive } from '../process-alive.js';
 
 export interface ImportOptions {
   installedDir: string;
   /** The id to install under; default: the folder's record id, else its name. */
   id?: string;
-  signal?: AbortSignal;
 }
 
 /** Record fields a finished install writes; files are measured from what landed. */
@@ -34,17 +34,39 @@ export async function installStaged(staged: string, installedDir: string, fields
   return target;
 }
 
-/** A fresh staging folder under installedDir/.staging. */
+/** A fresh staging folder under installedDir/.staging, named with this process's id (see removeStaleStaging). */
 export async function stagingFolder(installedDir: string, label: string): Promise<string> {
-  const dir = path.join(installedDir, STAGING, `${label}-${randomBytes(4).toString('hex')}`);
+  const dir = path.join(installedDir, STAGING, `${label}.${process.pid}.${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+const STAGED_NAME = /\.(\d+)\.[0-9a-f]{8}$/;
+
+/**
+ * Removes the staging folders of imports and downloads that a killed process left (kill -9 in
+ * the middle of copying a model): those whose process no longer runs. The Hub client's own
+ * work folders (`hub-…`) are kept: they resume the same download later. Returns how many went.
+ */
+export async function removeStaleStaging(installedDir: string): Promise<number> {
+  const root = path.join(installedDir, STAGING);
+  const names = await readdir(root).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const pid = STAGED_NAME.exec(name)?.[1];
+    if (pid === undefined || processIsAlive(Number(pid))) continue;
+    await rm(path.join(root, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
 export async function importModelFolder(source: string, options: ImportOptions): Promise<{ id: string; dir: string }> {
   const folder = await loadModelFolder(source);
   const id = options.id ?? folder.id;
   if (!MODEL_ID.test(id)) throw new Error(`"${id}" cannot be a model id: letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  // Before copying what may be gigabytes (installStaged checks again, at the rename).
+  if (existsSync(path.join(options.installedDir, id))) throw new Error(`A model with the id ${id} is already installed (${path.join(options.installedDir, id)}): remove it first.`);
   const staged = await stagingFolder(options.installedDir, id);
   try {
     // Symlinked files (e.g. external weights kept elsewhere) are copied as the bytes they point to.
@@ -53,7 +75,6 @@ export async function importModelFolder(source: string, options: ImportOptions):
       dereference: true,
       filter: (src) => path.relative(folder.dir, src) !== RECORD_FILE,
     });
-    options.signal?.throwIfAborted();
     const kept = folder.manifest;
     const dir = await installStaged(staged, options.installedDir, {
       ...(kept?.revision ? { revision: kept.revision } : {}),

@@ -43,6 +43,11 @@ async function folderBytes(dir: string): Promise<number> {
 
 async function describe(dir: string, bundled: boolean): Promise<InstalledModel> {
   const folder = await loadModelFolder(dir);
+  // Installs name the folder after the id; one copied in by hand under another name would be
+  // found, switched to and removed under two different names.
+  if (folder.id !== path.basename(dir)) {
+    throw new Error(`its manifest.json names it ${folder.id}, but the folder is ${path.basename(dir)}: rename one to match the other`);
+  }
   return {
     id: folder.id,
     displayName: folder.displayName,
@@ -93,7 +98,6 @@ export async function listModels(installedDir: string, bundledDir: string): Prom
 }
 
 /** Deletes an installed model's folder (never a bundled one: that is the caller's check). */
-export async function removeModelFolder(installedDir: string, id: string): Promise<void> {
-  if (!MODEL_ID.test(id)) throw new Error(`Not a model id: ${JSON.stringify(id)}`);
-  await rm(path.join(installedDir, id), { recursive: true, force: true });
+export async function removeModelFolder(model: InstalledModel): Promise<void> {
+  await rm(model.dir, { recursive: true, force: true });
 }

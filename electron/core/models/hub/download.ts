@@ -16,6 +16,7 @@ import { checkRepoId, DEFAULT_REVISION, listRepoFiles, type HubFile } from './hu
 import { ProgressTracker, type DownloadProgress } from './progress.js';
 import { destinationExists, exists, installTree, openStaging } from './staging.js';
 import { pathInside } from './verify.js';
+import { isInside } from '../../library/roots.js';
 
 export interface HubDownloadOptions extends HubConnectionOptions {
   /** "owner/name", e.g. "immich-app/ViT-B-32__openai". */
@@ -51,11 +52,6 @@ export interface DownloadedRepo {
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * A listing where "a" is a file and "a/b" another cannot be written (and is not a real repository);
  * nor can "A" and "a" on the case-insensitive disks of macOS and Windows (one would overwrite the other).
@@ -85,7 +81,7 @@ export async function downloadHubRepo(options: HubDownloadOptions): Promise<Down
   const what = `The download of ${repo}`;
   // Replacing the destination moves it aside, so the staging folder must not live inside it. The
   // other way round is fine (a caller may stage the folder it installs from), short of the work folder itself.
-  if (isInside(destDir, stagingDir)) throw new HubError(`the staging folder ${stagingDir} must not be inside the destination ${destDir}`, 'invalid');
+  if (isInside(stagingDir, destDir)) throw new HubError(`the staging folder ${stagingDir} must not be inside the destination ${destDir}`, 'invalid');
   throwIfCancelled(signal, what);
   // Refuse before any traffic; installTree checks again at the end.
   if (!replace && (await exists(destDir))) throw destinationExists(destDir);
@@ -94,7 +90,7 @@ export async function downloadHubRepo(options: HubDownloadOptions): Promise<Down
   try {
     const area = await openStaging(stagingDir, repo, requested);
     try {
-      if (isInside(area.root, destDir)) throw new HubError(`the destination ${destDir} must not be inside the work folder ${area.root}`, 'invalid');
+      if (isInside(destDir, area.root)) throw new HubError(`the destination ${destDir} must not be inside the work folder ${area.root}`, 'invalid');
       const listed = await listRepoFiles(conn, repo, requested, signal);
       const files = listed.filter((f) => options.include?.(f.path) ?? true);
       if (files.length === 0) {

@@ -57,6 +57,8 @@ export class ModelsState {
   readonly switching: boolean;
   /** The model a switch is embedding for, by job id. */
   readonly #targets = new SvelteMap<number, string>();
+  /** Jobs whose target was looked up already (found or not). */
+  readonly #lookedUp = new Set<number>();
   /** Download jobs seen in this page, by job id. */
   readonly #downloads = new SvelteMap<number, DownloadJob>();
   /** Calls that start a job and are waiting for its id: a lookup of an unknown job waits for them. */
@@ -239,7 +241,9 @@ export class ModelsState {
 
   /** Finds out which model job `jobId` is about, unless known or about to be (its starting call answers with it). */
   #learn(jobId: number): void {
-    if (this.#targets.has(jobId) || this.#starting > 0 || this.#lookingUp) return;
+    if (this.#targets.has(jobId) || this.#lookedUp.has(jobId) || this.#starting > 0 || this.#lookingUp) return;
+    // Once per job: a job older than jobs.list's recent rows would otherwise be asked for on every event.
+    this.#lookedUp.add(jobId);
     this.#lookingUp = true;
     this.client.call('jobs.list', {}).then(
       (r) => {
