@@ -11,6 +11,8 @@ export const EXIT_PARTIAL = 3;
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** A string option that may be given several times (--prompt a --prompt b): its value is a list. */
+  multiple?: boolean;
   /** A string option's default, passed to util.parseArgs and shown in the help. */
   default?: string;
   /** The value's name in the help, e.g. "<n>". */
@@ -23,7 +25,7 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** The parsed values of a set of options: a string option with a default is always set. */
 export type OptionValues<O extends OptionSpecs> = {
-  [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : O[K] extends { default: string } ? string : string | undefined;
+  [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : O[K] extends { multiple: true } ? string[] : O[K] extends { default: string } ? string : string | undefined;
 };
 
 /** Options every command takes; main.ts reads them to open the library. */
@@ -101,10 +103,11 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
 
 /** The values of the given options, each of the type its spec declares (defaults filled in). */
 export function narrowValues<O extends OptionSpecs>(specs: O, values: Readonly<Record<string, unknown>>): OptionValues<O> {
-  const narrowed: Record<string, string | boolean | undefined> = {};
+  const narrowed: Record<string, string | string[] | boolean | undefined> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const value = values[name];
     if (spec.type === 'boolean') narrowed[name] = value === true;
+    else if (spec.multiple) narrowed[name] = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
     else narrowed[name] = typeof value === 'string' ? value : spec.default;
   }
   // Every key of O was set above with the type its spec declares.

@@ -19,7 +19,7 @@ function allOptions(commands: readonly Command[]): OptionSpecs {
   for (const command of commands) {
     for (const [name, spec] of Object.entries(command.options)) {
       const seen = all[name];
-      if (seen && (seen.type !== spec.type || seen.short !== spec.short || seen.default !== spec.default)) {
+      if (seen && (seen.type !== spec.type || seen.short !== spec.short || seen.default !== spec.default || seen.multiple !== spec.multiple)) {
         throw new Error(`CLI declaration: option --${name} of ${command.name} differs from another command's`);
       }
       all[name] = spec;
@@ -30,8 +30,8 @@ function allOptions(commands: readonly Command[]): OptionSpecs {
 
 function toParseArgs(specs: OptionSpecs): ParseArgsOptions {
   const options: ParseArgsOptions = {};
-  for (const [name, { type, short, default: fallback }] of Object.entries(specs)) {
-    options[name] = { type, ...(short ? { short } : {}), ...(fallback !== undefined ? { default: fallback } : {}) };
+  for (const [name, { type, short, multiple, default: fallback }] of Object.entries(specs)) {
+    options[name] = { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}), ...(fallback !== undefined ? { default: fallback } : {}) };
   }
   return options;
 }

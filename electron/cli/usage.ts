@@ -15,7 +15,8 @@ function optionLabel(name: string, spec: OptionSpec): string {
 }
 
 function optionText(spec: OptionSpec): string {
-  return spec.default === undefined ? spec.help : `${spec.help} (default ${spec.default})`;
+  const help = spec.multiple ? `${spec.help} (may be given several times)` : spec.help;
+  return spec.default === undefined ? help : `${help} (default ${spec.default})`;
 }
 
 function optionRows(options: OptionSpecs, prefix = ''): Row[] {

@@ -12,6 +12,7 @@ import type { HubConnectionOptions } from './models/hub/index.js';
 import { ModelHost } from './models/model-host.js';
 import { dataFolderError, dataPaths, isDiskFull, prepareDataFolder, type DataPaths } from './paths.js';
 import { SearchHost } from './search/search-host.js';
+import { SortingHost } from './sorting/sorting-host.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface ShoeboxOptions {
@@ -37,6 +38,7 @@ export class Shoebox {
   readonly jobs: JobRunner;
   readonly models: ModelHost;
   readonly search: SearchHost;
+  readonly sorting: SortingHost;
   readonly demo: DemoLibrary;
   readonly hub: HubConnectionOptions | undefined;
   private resumed: number | null = null;
@@ -56,6 +58,7 @@ export class Shoebox {
       ...(options.threads ? { threads: options.threads } : {}),
     });
     this.search = new SearchHost(store, this.models);
+    this.sorting = new SortingHost(store, this.models, this.search);
     this.demo = new DemoLibrary(store, paths.root);
   }
 

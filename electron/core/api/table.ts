@@ -10,6 +10,7 @@ import { jobOperations } from './jobs.js';
 import { libraryOperations } from './library.js';
 import { modelOperations } from './models.js';
 import { searchOperations } from './search.js';
+import { sortingOperations } from './sorting.js';
 import { statusOperations } from './status.js';
 
 export const api = {
@@ -18,6 +19,7 @@ export const api = {
   ...jobOperations,
   ...searchOperations,
   ...modelOperations,
+  ...sortingOperations,
 };
 
 export type Api = typeof api;

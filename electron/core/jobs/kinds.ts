@@ -4,6 +4,7 @@
 import type { IndexParams, IndexSummary } from '../library/index-job.js';
 import type { DownloadJobProgress, DownloadParams, DownloadResult } from '../models/download-job.js';
 import type { SwitchParams, SwitchResult } from '../models/switch-job.js';
+import type { SortParams, SortSummary } from '../sorting/sort-job.js';
 import type { JsonValue } from '../store/json.js';
 
 /** What every job reports as it goes. */
@@ -28,6 +29,8 @@ export type JobKinds = {
   'model-switch': { params: SwitchParams; progress: JobProgress; result: SwitchResult };
   /** Download a model from the Hugging Face Hub and install it (models/download-job.ts); done/total count bytes. */
   'model-download': { params: DownloadParams; progress: DownloadJobProgress; result: DownloadResult };
+  /** Sort the library into the categories (sorting/sort-job.ts); done/total count steps. */
+  sort: { params: SortParams; progress: JobProgress; result: SortSummary };
 };
 
 export type JobKind = keyof JobKinds;

@@ -191,6 +191,26 @@ export class EmbeddingIndex {
     return best.drain().map(({ item, score }) => ({ id: item, score }));
   }
 
+  /**
+   * Every row's cosine with each query, from the int8 scan (within ~0.003 of float32; see
+   * quantized-matrix.ts): what sorting needs, one column per category. Row r of each column
+   * belongs to ids[r]; both are copies.
+   */
+  scoreAll(queries: readonly Float32Array[]): { ids: Float64Array; columns: Float32Array[] } {
+    const n = this.rows;
+    const columns = queries.map((query, i) => {
+      if (query.length !== this.dim) throw new Error(`embedding-index: query ${i} has ${query.length} values, expected ${this.dim}`);
+      if (n === 0) return new Float32Array(0);
+      normalizeInto(query, 0, this.dim, this.scratch, 0, 'embedding-index: query vector');
+      this.pool?.settle();
+      this.quant.setQuery(this.scratch);
+      if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, MIN_CHUNK_ROWS);
+      else this.quant.scan(0, n);
+      return this.quant.scores(n).slice();
+    });
+    return { ids: this.rowIds.slice(0, n), columns };
+  }
+
   /** Resolves true once the scan worker is running (false when this index scans on one thread). */
   async whenParallelReady(): Promise<boolean> {
     if (!this.pool) return false;

@@ -16,12 +16,18 @@ export interface LoadedSearch {
 export class SearchHost {
   private search: Promise<LoadedSearch> | null = null;
   private adapter: EmbeddingAdapter = identityAdapter;
+  private changes = 0;
 
   constructor(
     private readonly store: Store,
     private readonly models: ModelHost,
   ) {
     models.onRestart(() => this.invalidate());
+  }
+
+  /** Grows whenever the indexed photos or their vectors may have changed (sorting caches by it). */
+  get generation(): number {
+    return this.changes;
   }
 
   /** The search service over the active model's embeddings, loaded from the store once. */
@@ -35,6 +41,7 @@ export class SearchHost {
   invalidate(): void {
     const current = this.search;
     this.search = null;
+    this.changes++;
     void current?.then((s) => s.index.close()).catch(() => undefined);
   }
 
@@ -44,6 +51,7 @@ export class SearchHost {
    */
   upsert(items: readonly { photoId: number; vector: Float32Array }[]): void {
     if (items.length === 0) return;
+    this.changes++;
     void this.search
       ?.then((s) => {
         for (const { photoId, vector } of items) s.service.upsertImage(photoId, vector);
@@ -54,6 +62,7 @@ export class SearchHost {
   /** Applies an adapter to every search from now on; a loaded index is rebuilt when its image side changes. */
   setAdapter(adapter: EmbeddingAdapter): void {
     this.adapter = adapter;
+    this.changes++;
     void this.search
       ?.then((s) => {
         if (s.service.setAdapter(adapter)) this.invalidate();

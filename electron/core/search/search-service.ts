@@ -102,6 +102,22 @@ export class SearchService {
     return this.index.search(v, k, { filter, exclude: [photoId] });
   }
 
+  /**
+   * Every indexed photo's cosine with each text vector (put through the adapter, as queries are)
+   * and with each given photo's own vector: the columns sorting needs.
+   */
+  scoreColumns(textVectors: readonly Float32Array[], photoIds: readonly number[]): { ids: Float64Array; text: Float32Array[]; photos: Float32Array[] } {
+    this.assertFresh();
+    const queries = textVectors.map((v) => checkDim(this.current.transformQuery(v), this.index.dim));
+    for (const id of photoIds) {
+      const v = this.index.vector(id);
+      if (!v) throw new Error(`search-service: photo ${id} is not in the search index (not embedded yet?)`);
+      queries.push(v);
+    }
+    const { ids, columns } = this.index.scoreAll(queries);
+    return { ids, text: columns.slice(0, textVectors.length), photos: columns.slice(textVectors.length) };
+  }
+
   /** Stops the index's scan worker. */
   close(): void {
     this.index.close();

@@ -1,4 +1,5 @@
 // The library store: one database connection and its repositories.
+import { CategoriesRepo } from './categories.js';
 import { openDatabase, type Db } from './db.js';
 import { EmbeddingsRepo } from './embeddings.js';
 import { ErrorsRepo } from './errors.js';
@@ -8,6 +9,8 @@ import { PhotoStatsRepo } from './photo-stats.js';
 import { PhotosRepo } from './photos.js';
 import { RootsRepo } from './roots.js';
 import { SettingsRepo } from './settings.js';
+import { SortCorrectionsRepo } from './sort-corrections.js';
+import { TextEmbeddingsRepo } from './text-embeddings.js';
 
 export interface Store {
   db: Db;
@@ -20,6 +23,9 @@ export interface Store {
   errors: ErrorsRepo;
   jobs: JobsRepo;
   settings: SettingsRepo;
+  categories: CategoriesRepo;
+  corrections: SortCorrectionsRepo;
+  textEmbeddings: TextEmbeddingsRepo;
   close(): void;
 }
 
@@ -36,6 +42,9 @@ export function createStore(db: Db): Store {
     errors,
     jobs: new JobsRepo(db),
     settings: new SettingsRepo(db),
+    categories: new CategoriesRepo(db),
+    corrections: new SortCorrectionsRepo(db),
+    textEmbeddings: new TextEmbeddingsRepo(db),
     close: () => {
       if (!db.open) return;
       db.pragma('optimize');

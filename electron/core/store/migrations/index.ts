@@ -1,6 +1,7 @@
 // All schema migrations in order. Append new ones; never edit one that has shipped.
 import { migration001 } from './001_initial.js';
 import { migration002 } from './002_grid_index.js';
+import { migration003 } from './003_sorting.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

@@ -1,0 +1,53 @@
+// The sort command: the library sorted into the categories (every category with its photos and
+// their confidences, then the unsorted photos), corrections that teach it, and the export to disk
+// with its undo (sort-export.ts).
+import { callApi, type ApiOutput } from '../../core/api/table.js';
+import { EXIT_OK, UsageError, defineCommand } from '../command.js';
+import { printResult } from '../format.js';
+import { waitForJob } from './indexing.js';
+
+const USAGE = 'sort [correct <photo> <category|unsorted> | export <destination> | undo]';
+
+function printSorting(r: ApiOutput<'sort.result'>): void {
+  if (r.categories.length === 0) {
+    console.log('No categories yet. Add some first: shoebox categories add receipts');
+    return;
+  }
+  const line = (p: { path: string; confidence: number; corrected: boolean }): string => `  ${p.corrected ? 'you' : (p.confidence * 100).toFixed(0).padStart(2) + '%'}  ${p.path}`;
+  for (const c of r.categories) {
+    console.log(`${c.name} (${c.photos.length})`);
+    for (const p of c.photos) console.log(line(p));
+  }
+  console.log(`Unsorted (${r.unsorted.length})`);
+  for (const p of r.unsorted) console.log(line(p));
+}
+
+export const sortCommand = defineCommand({
+  name: 'sort',
+  args: '[correct <photo> <category|unsorted> | export <destination> | undo]',
+  summary: 'the library sorted into your categories, with confidences; correct a photo; export to folders',
+  options: {},
+  async run({ args, json, open }) {
+    const [action, ...rest] = args;
+    switch (action) {
+      case undefined: {
+        const core = await open();
+        // The first sort with new categories encodes their prompts (the text model loads): a job with progress.
+        const { jobId } = await callApi(core, 'sort.start', {});
+        await waitForJob(core, jobId, json, { label: 'Sorting', unit: 'steps' });
+        printResult(json, await callApi(core, 'sort.result', {}), printSorting);
+        return EXIT_OK;
+      }
+      case 'correct': {
+        const [photo, target, ...extra] = rest;
+        if (!photo || !target || extra.length > 0) throw new UsageError('sort correct takes a photo (path or id) and a category name, or "unsorted"');
+        const ref = /^\d+$/.test(photo) ? { photoIds: [Number(photo)] } : { paths: [photo] };
+        const r = await callApi(await open(), 'sort.correct', { ...ref, category: target.toLowerCase() === 'unsorted' ? null : target });
+        printResult(json, r, () => console.log(`${photo} now belongs to ${r.category ? `"${r.category.name}"` : 'Unsorted'}; photos like it follow.`));
+        return EXIT_OK;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  },
+});
