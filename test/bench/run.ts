@@ -9,9 +9,10 @@ import { runIndexBench } from './indexing.bench.js';
 import { runMemoryBench } from './memory.bench.js';
 import { runModelsBench } from './models.bench.js';
 import { runSearchBench } from './search.bench.js';
+import { runSortingBench } from './sorting.bench.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const all = ['indexing', 'search', 'memory', 'browser', 'models'] as const;
+const all = ['indexing', 'search', 'sorting', 'memory', 'browser', 'models'] as const;
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const wanted = new Set(chosen.length > 0 ? chosen : all);
 for (const w of wanted) if (!(all as readonly string[]).includes(w)) throw new Error(`unknown benchmark "${w}" (choose from ${all.join(', ')})`);
@@ -40,6 +41,7 @@ function markdownTable(data: unknown): string {
 const started = new Date();
 if (wanted.has('indexing')) await runIndexBench();
 if (wanted.has('search')) await runSearchBench({});
+if (wanted.has('sorting')) await runSortingBench();
 if (wanted.has('memory')) await runMemoryBench();
 if (wanted.has('browser')) await runBrowserBench();
 if (wanted.has('models')) await runModelsBench();

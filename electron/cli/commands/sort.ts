@@ -5,6 +5,7 @@ import { callApi, type ApiOutput } from '../../core/api/table.js';
 import { EXIT_OK, UsageError, defineCommand } from '../command.js';
 import { printResult } from '../format.js';
 import { waitForJob } from './indexing.js';
+import { runSortExport, runSortUndo, SORT_EXPORT_OPTIONS } from './sort-export.js';
 
 const USAGE = 'sort [correct <photo> <category|unsorted> | export <destination> | undo]';
 
@@ -26,9 +27,11 @@ export const sortCommand = defineCommand({
   name: 'sort',
   args: '[correct <photo> <category|unsorted> | export <destination> | undo]',
   summary: 'the library sorted into your categories, with confidences; correct a photo; export to folders',
-  options: {},
-  async run({ args, json, open }) {
+  options: SORT_EXPORT_OPTIONS,
+  async run({ args, options, json, open }) {
     const [action, ...rest] = args;
+    const exportFlags = Object.keys(SORT_EXPORT_OPTIONS).filter((k) => options[k as keyof typeof SORT_EXPORT_OPTIONS]);
+    if (action !== 'export' && action !== 'undo' && exportFlags.length > 0) throw new UsageError(`${exportFlags.map((f) => `--${f}`).join(', ')} go with sort export`);
     switch (action) {
       case undefined: {
         const core = await open();
@@ -46,6 +49,10 @@ export const sortCommand = defineCommand({
         printResult(json, r, () => console.log(`${photo} now belongs to ${r.category ? `"${r.category.name}"` : 'Unsorted'}; photos like it follow.`));
         return EXIT_OK;
       }
+      case 'export':
+        return runSortExport({ args: rest, options, json, open });
+      case 'undo':
+        return runSortUndo({ args: rest, options, json, open });
       default:
         throw new UsageError(USAGE);
     }

@@ -164,7 +164,14 @@ export const sortingOperations = {
       const page = all.slice(input.offset, input.offset + input.limit);
       const scored = core.store.photoQueries.scored(page.map((p) => ({ id: p.photoId, score: p.confidence })));
       const corrected = new Set(page.filter((p) => p.corrected).map((p) => p.photoId));
-      return { total: all.length, photos: scored.map((p) => ({ ...p, corrected: corrected.has(p.id) })) };
+      // Where each photo is now (the review queue mixes places): empty = Unsorted.
+      const { assignment } = await core.sorting.state();
+      const wanted = new Set(page.map((p) => p.photoId));
+      const placedIn = new Map<number, number[]>();
+      for (const c of assignment.categories) {
+        for (const p of c.photos) if (wanted.has(p.photoId)) placedIn.set(p.photoId, [...(placedIn.get(p.photoId) ?? []), c.id]);
+      }
+      return { total: all.length, photos: scored.map((p) => ({ ...p, corrected: corrected.has(p.id), placedIn: placedIn.get(p.id) ?? [] })) };
     },
   }),
 
@@ -190,8 +197,10 @@ export const sortingOperations = {
     summary: 'The photos a category would take, while its name is being typed (replacing: the category being edited)',
     input: z.object({ name, prompts: prompts.default([]), strictness: strictness.default(null), replacing: id.optional(), limit: z.number().int().min(0).max(200).default(24) }).strict(),
     async run(core, input) {
+      // Typing the name of a category that exists previews that category as edited, not a twin of it.
+      const replacing = input.replacing ?? core.store.categories.byName(input.name)?.id;
       const { count, photos } = await core.sorting.preview(
-        { name: input.name, prompts: input.prompts, strictness: input.strictness, ...(input.replacing !== undefined ? { replacing: input.replacing } : {}) },
+        { name: input.name, prompts: input.prompts, strictness: input.strictness, ...(replacing !== undefined ? { replacing } : {}) },
         input.limit,
       );
       return { count, photos: core.store.photoQueries.scored(photos.map((p) => ({ id: p.photoId, score: p.confidence }))) };

@@ -10,6 +10,7 @@ import { jobOperations } from './jobs.js';
 import { libraryOperations } from './library.js';
 import { modelOperations } from './models.js';
 import { searchOperations } from './search.js';
+import { sortExportOperations } from './sort-export.js';
 import { sortingOperations } from './sorting.js';
 import { statusOperations } from './status.js';
 
@@ -20,6 +21,7 @@ export const api = {
   ...searchOperations,
   ...modelOperations,
   ...sortingOperations,
+  ...sortExportOperations,
 };
 
 export type Api = typeof api;

@@ -1,6 +1,9 @@
 // The one map of job kinds: each kind's parameters (stored with its row), its progress (the
 // common counters plus any fields of its own) and its result. The runner, the API, the CLI and
 // the renderer all type their jobs from it; a new feature adds one entry here.
+import type { SortExportParams, SortUndoParams } from '../export/export-job.js';
+import type { ExportResult } from '../export/run.js';
+import type { UndoResult } from '../export/undo.js';
 import type { IndexParams, IndexSummary } from '../library/index-job.js';
 import type { DownloadJobProgress, DownloadParams, DownloadResult } from '../models/download-job.js';
 import type { SwitchParams, SwitchResult } from '../models/switch-job.js';
@@ -31,6 +34,10 @@ export type JobKinds = {
   'model-download': { params: DownloadParams; progress: DownloadJobProgress; result: DownloadResult };
   /** Sort the library into the categories (sorting/sort-job.ts); done/total count steps. */
   sort: { params: SortParams; progress: JobProgress; result: SortSummary };
+  /** Export a sorting to disk, or resume an unfinished export (export/run.ts); done/total count files. */
+  'sort-export': { params: SortExportParams; progress: JobProgress; result: ExportResult };
+  /** Undo the newest export (export/undo.ts); done/total count files. */
+  'sort-undo': { params: SortUndoParams; progress: JobProgress; result: UndoResult };
 };
 
 export type JobKind = keyof JobKinds;

@@ -203,10 +203,14 @@ export class EmbeddingIndex {
       if (n === 0) return new Float32Array(0);
       normalizeInto(query, 0, this.dim, this.scratch, 0, 'embedding-index: query vector');
       this.pool?.settle();
-      this.quant.setQuery(this.scratch);
+      // The scan's scores carry the query's quantisation scale: undo it, so every column is a
+      // cosine (columns of different queries are compared with each other by sorting/rule.ts).
+      const unscale = this.quant.setQuery(this.scratch);
       if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, MIN_CHUNK_ROWS);
       else this.quant.scan(0, n);
-      return this.quant.scores(n).slice();
+      const column = this.quant.scores(n).slice();
+      for (let r = 0; r < n; r++) column[r] = (column[r] as number) * unscale;
+      return column;
     });
     return { ids: this.rowIds.slice(0, n), columns };
   }

@@ -100,12 +100,17 @@ export class QuantizedMatrix {
     this.scales.set(other.scales.subarray(0, rows));
   }
 
-  /** Quantises a (normalised) float32 query into the kernel's query slot. */
-  setQuery(q: Float32Array): void {
+  /**
+   * Quantises a (normalised) float32 query into the kernel's query slot. Returns the factor that
+   * turns the scan's scores into approximate dot products (scores are scaled by the query's own
+   * quantisation, so scores of different queries are comparable only after this factor).
+   */
+  setQuery(q: Float32Array): number {
     let max = 0;
     for (let i = 0; i < this.dim; i++) max = Math.max(max, Math.abs(q[i] as number));
     const inv = max > 0 ? this.queryMax / max : 0;
     for (let i = 0; i < this.dim; i++) this.query[i] = Math.round((q[i] as number) * inv);
+    return inv > 0 ? 1 / inv : 0;
   }
 
   /** Scores rows [start, end) against the current query into the out region. */

@@ -3,6 +3,7 @@ import { CategoriesRepo } from './categories.js';
 import { openDatabase, type Db } from './db.js';
 import { EmbeddingsRepo } from './embeddings.js';
 import { ErrorsRepo } from './errors.js';
+import { ExportsRepo } from './exports.js';
 import { JobsRepo } from './jobs.js';
 import { PhotoQueries } from './photo-queries.js';
 import { PhotoStatsRepo } from './photo-stats.js';
@@ -26,16 +27,19 @@ export interface Store {
   categories: CategoriesRepo;
   corrections: SortCorrectionsRepo;
   textEmbeddings: TextEmbeddingsRepo;
+  /** The export journal (core/export/). */
+  exports: ExportsRepo;
   close(): void;
 }
 
 export function createStore(db: Db): Store {
   const embeddings = new EmbeddingsRepo(db);
   const errors = new ErrorsRepo(db);
+  const photos = new PhotosRepo(db, embeddings, errors);
   return {
     db,
     roots: new RootsRepo(db),
-    photos: new PhotosRepo(db, embeddings, errors),
+    photos,
     photoQueries: new PhotoQueries(db),
     photoStats: new PhotoStatsRepo(db),
     embeddings,
@@ -45,6 +49,7 @@ export function createStore(db: Db): Store {
     categories: new CategoriesRepo(db),
     corrections: new SortCorrectionsRepo(db),
     textEmbeddings: new TextEmbeddingsRepo(db),
+    exports: new ExportsRepo(db, photos),
     close: () => {
       if (!db.open) return;
       db.pragma('optimize');

@@ -9,6 +9,7 @@ import { LibraryState } from './library.svelte.js';
 import { ModelsState } from './models.svelte.js';
 import { NoticeState } from './notices.svelte.js';
 import { SearchState } from './search.svelte.js';
+import { SortingState } from './sorting.svelte.js';
 
 export class AppState {
   readonly notices = new NoticeState();
@@ -17,6 +18,7 @@ export class AppState {
   readonly library: LibraryState;
   readonly search: SearchState;
   readonly models: ModelsState;
+  readonly sorting: SortingState;
 
   /** Create it while a component initialises (some states set up effects). */
   constructor(client: ShoeboxClient, hooks: { onSimilarShown: () => void }) {
@@ -26,12 +28,13 @@ export class AppState {
     this.search = new SearchState(client, this.filters, report, hooks.onSimilarShown);
     // Results from the previous model's space would be stale once another model answers.
     this.models = new ModelsState(client, this.jobs, this.library, () => this.search.rerun());
+    this.sorting = new SortingState(client, this.jobs, report);
   }
 
   /** Loads the library and follows job events, until the returned function is called. */
   start(): () => void {
     void this.library.load();
-    const stops = [this.jobs.listen(), this.library.listen(), this.models.listen()];
+    const stops = [this.jobs.listen(), this.library.listen(), this.models.listen(), this.sorting.listen()];
     return () => {
       for (const stop of stops) stop();
     };
