@@ -17,8 +17,6 @@ import { tempDir } from '../support/temp-dir.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(repo, 'electron', 'cli', 'main.ts');
-// The sort command does not dispatch to sort-export.ts yet: its stand-in runs the same functions.
-const SORT = path.join(repo, 'test', 'fixtures', 'sort-export-cli.ts');
 const PHOTOS = 300;
 
 interface Run {
@@ -33,13 +31,12 @@ function shoebox(dataDir: string, ...args: string[]): Run {
 }
 
 function sort(dataDir: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SORT, 'sort', ...args, '--data-dir', dataDir], { cwd: repo, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return shoebox(dataDir, 'sort', ...args);
 }
 
 /** Runs `sort …` and kills it with SIGKILL as soon as `ready()` says so; fails if it ended first. */
 async function killWhen(dataDir: string, args: string[], ready: () => Promise<boolean>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SORT, 'sort', ...args, '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'sort', ...args, '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

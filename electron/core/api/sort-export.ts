@@ -2,8 +2,9 @@
 // bytes, free space), the export itself and its undo as background jobs, and the history. The
 // export engine is core/export/ (docs/EXPORT.md).
 import { z } from 'zod';
-import { ExportBlocked, exportHistory, startExport, startUndo } from '../export/export-job.js';
-import { ExportRefused, planExport, type ExportRequest } from '../export/plan.js';
+import { ExportBlocked, ExportRefused } from '../export/errors.js';
+import { exportHistory, startExport, startUndo } from '../export/export-job.js';
+import { planExport, type ExportRequest } from '../export/plan.js';
 import { ApiError, defineOperation } from './define.js';
 
 const request = z

@@ -9,7 +9,10 @@ import { errorCode, fsyncDirs, isFull, linkIntoPlace, lstatOrNull } from './disk
 import { withSuffix } from './names.js';
 import { mapLimit } from './parallel.js';
 
-/** Items worked on at once: file calls run on libuv's pool of 4 threads; fsyncs overlap. */
+/**
+ * Items worked on at once. File calls run on libuv's pool of 4 threads; with more in flight than
+ * threads, a thread freed by a slow fsync always finds work queued.
+ */
 const PARALLEL = 16;
 
 export interface ItemEnv {

@@ -8,7 +8,9 @@ import type { JobRunner } from '../jobs/runner.js';
 import { processIsAlive } from '../process-alive.js';
 import type { SortAssignment } from '../sorting/types.js';
 import type { ExportMode, ExportRow, ExportState, ItemState } from '../store/exports.js';
-import { planExport, resolveDestination, type ExportPreview, type ExportRequest } from './plan.js';
+import { resolveDestination } from './destination.js';
+import { ExportBlocked } from './errors.js';
+import { planExport, type ExportPreview, type ExportRequest } from './plan.js';
 import { runExport, type ExportDeps } from './run.js';
 import { undoExport } from './undo.js';
 
@@ -17,17 +19,6 @@ export type SortUndoParams = { exportId: number };
 
 export interface JobDeps extends ExportDeps {
   jobs: JobRunner;
-}
-
-/** Why an export or an undo cannot start now; `conflict`: something else must finish first. */
-export class ExportBlocked extends Error {
-  override name = 'ExportBlocked';
-  constructor(
-    readonly kind: 'conflict' | 'not-found',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface ExportSummary {

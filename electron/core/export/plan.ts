@@ -3,17 +3,19 @@
 // by a photo row, or by another item) gets " (2)", " (3)" … and never overwrites; a file already
 // there with the same content is skipped. The plan's summary is the preview: per category counts
 // and bytes, the bytes the destination's disk must hold, its free space, and whether it fits.
-import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile } from '../library/hash.js';
-import { isInside, requireAbsolute } from '../library/roots.js';
 import { freeSpace } from '../paths.js';
 import type { SortAssignment } from '../sorting/types.js';
 import type { ExportMode, NewExportItem } from '../store/exports.js';
 import type { Store } from '../store/index.js';
 import type { PhotoRow } from '../store/photos.js';
+import { checkDestination, resolveDestination } from './destination.js';
 import { errorCode, lstatOrNull, reason } from './disk.js';
 import { exportEntries } from './entries.js';
+import { ExportRefused } from './errors.js';
 import { categoryFolders, nameKey, withSuffix } from './names.js';
 import { mapLimit } from './parallel.js';
 
@@ -27,11 +29,6 @@ export interface PlanDeps {
   store: Store;
   /** Shoebox's data folder: never a destination. */
   dataDir: string;
-}
-
-/** A request the plan refuses (bad destination, nothing to export); the message says what to do. */
-export class ExportRefused extends Error {
-  override name = 'ExportRefused';
 }
 
 export interface CategoryPreview {
@@ -112,7 +109,7 @@ export async function planExport(deps: PlanDeps, assignment: SortAssignment, req
   if (request.destination === null) throw new ExportRefused(`A ${request.mode} export needs a destination folder.`);
   const dest = await resolveDestination(request.destination);
   const folders = categoryFolders(categoryOrder);
-  const rootPath = await checkDestination(deps, dest.real, request.mode, [...folders.values()].map((f) => path.join(dest.real, f)));
+  const rootPath = await checkDestination(deps.store, deps.dataDir, dest.real, request.mode, [...folders.values()].map((f) => path.join(dest.real, f)));
   const taken = new Taken(deps.store, request.mode === 'move');
   const newFolders = [...dest.missing];
   for (const folder of folders.values()) {
@@ -134,9 +131,11 @@ export async function planExport(deps: PlanDeps, assignment: SortAssignment, req
       const item = sourceItem(row, st, [category], natural);
       if (item.state === 'pending') {
         const placed = await taken.place(item, request.mode);
-        if (placed.skipped) Object.assign(item, { state: 'skipped', error: placed.skipped });
-        else if (placed.target !== natural) renamed++;
         item.target = placed.target;
+        if (placed.skipped) {
+          item.state = 'skipped';
+          item.error = placed.skipped;
+        } else if (placed.target !== natural) renamed++;
       }
       items.push(item);
     }
@@ -146,7 +145,7 @@ export async function planExport(deps: PlanDeps, assignment: SortAssignment, req
 }
 
 /** An item for a photo: pending, or vanished when its file is gone. */
-function sourceItem(row: PhotoRow, st: Awaited<ReturnType<typeof lstatOrNull>>, categories: string[], target: string): NewExportItem {
+function sourceItem(row: PhotoRow, st: Stats | null, categories: string[], target: string): NewExportItem {
   if (!st) return { photoId: row.id, categories, source: row.path, target, size: row.size, hash: null, state: 'vanished', error: `${row.path}: the file is gone (moved or deleted since it was indexed)` };
   if (!st.isFile()) return { photoId: row.id, categories, source: row.path, target, size: row.size, hash: null, state: 'failed', error: `${row.path}: not a regular file` };
   // The indexer's hash still holds while size and mtime are the ones it saw (the scan's own rule).
@@ -201,63 +200,8 @@ function summarise(p: Planned): ExportPlan {
   return { mode: request.mode, destination: p.destination, modelId: p.modelId, rootPath: p.rootPath, newFolders: p.newFolders, items, preview };
 }
 
-/** The destination as a real path (symlinks resolved in the part that exists) and the folders still to create, parents first. */
-export async function resolveDestination(input: string): Promise<{ real: string; existing: string; missing: string[] }> {
-  try {
-    requireAbsolute(input);
-  } catch (err) {
-    throw new ExportRefused((err as Error).message);
-  }
-  let existing = path.resolve(input);
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      if (!(await stat(existing)).isDirectory()) throw new ExportRefused(`${existing} is a file, not a folder: choose a folder as the destination.`);
-      break;
-    } catch (err) {
-      if (err instanceof ExportRefused) throw err;
-      if (errorCode(err) !== 'ENOENT' || path.dirname(existing) === existing) throw new ExportRefused(`Cannot use ${existing} as the destination: ${reason(err)}.`);
-      rest.unshift(path.basename(existing));
-      existing = path.dirname(existing);
-    }
-  }
-  const realExisting = await realpath(existing);
-  const missing = rest.map((_, i) => path.join(realExisting, ...rest.slice(0, i + 1)));
-  return { real: path.join(realExisting, ...rest), existing: realExisting, missing };
-}
-
-/**
- * Refuses a destination in the data folder; for a copy or a link, category folders in a library
- * folder (every photo would show twice) or in the data folder; for a move, a destination holding
- * a library folder or the data folder (it becomes a library folder itself). Returns the folder a
- * move must add to the library (null when it is inside one already).
- */
-async function checkDestination(deps: PlanDeps, dest: string, mode: ExportMode, categoryDirs: string[]): Promise<string | null> {
-  const data = await realpath(deps.dataDir).catch(() => path.resolve(deps.dataDir));
-  const inData = (dir: string): ExportRefused => new ExportRefused(`${dir} is inside Shoebox's data folder ${data}: choose another destination.`);
-  if (isInside(dest, data)) throw inData(dest);
-  const roots = deps.store.roots.list();
-  if (mode === 'move') {
-    if (roots.some((r) => isInside(dest, r.path))) return null;
-    const held = roots.find((r) => isInside(r.path, dest));
-    if (held) throw new ExportRefused(`${dest} holds the library folder ${held.path}: move into a folder inside that library folder (to reorganise it) or outside the library.`);
-    if (isInside(data, dest)) throw new ExportRefused(`${dest} holds Shoebox's data folder ${data}, and a move makes it a library folder: choose a folder that does not hold it.`);
-    return dest;
-  }
-  for (const dir of categoryDirs) {
-    const root = roots.find((r) => isInside(dir, r.path));
-    if (root) {
-      throw new ExportRefused(
-        `${dir} is inside the library folder ${root.path}: a ${mode} there would show every photo twice in the library. Choose a destination outside the library, or --move to reorganise it.`,
-      );
-    }
-    if (isInside(dir, data)) throw inData(dir);
-  }
-  return null;
-}
-
 /** Bytes the destination's disk must hold: copies; moves from another disk (same-disk moves are renames). */
-async function neededBytes(mode: ExportMode, destDisk: string, items: NewExportItem[], stats: Map<number, Awaited<ReturnType<typeof lstatOrNull>>>): Promise<number> {
+async function neededBytes(mode: ExportMode, destDisk: string, items: NewExportItem[], stats: Map<number, Stats | null>): Promise<number> {
   const pending = items.filter((i) => i.state === 'pending');
   if (mode === 'copy') return pending.reduce((n, i) => n + i.size, 0);
   if (mode !== 'move') return 0;

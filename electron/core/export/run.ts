@@ -45,8 +45,8 @@ export interface ExportResult {
 
 // A batch is what one commit covers: enough files to share the folder fsyncs, few enough bytes
 // that a cancel is felt within a second or two.
-const BATCH_ITEMS = Number(process.env.BI ?? 64);
-const BATCH_BYTES = Number(process.env.BB ?? 64) * 1024 * 1024;
+const BATCH_ITEMS = 128;
+const BATCH_BYTES = 64 * 1024 * 1024;
 
 /** Runs (or resumes) an export whose plan is in the journal; the job 'sort-export'. */
 export async function runExport(deps: ExportDeps, exportId: number, resumed: boolean, ctx: JobContext): Promise<ExportResult> {
@@ -117,7 +117,7 @@ function destinationFull(exp: ExportRow, left: number, err: unknown): Error {
 }
 
 /** The export's outcome as its journal has it. */
-export function exportResult(store: Store, exportId: number, resumed: boolean, seconds: number): ExportResult {
+function exportResult(store: Store, exportId: number, resumed: boolean, seconds: number): ExportResult {
   const exp = exportOf(store, exportId);
   const counts = store.exports.counts(exportId);
   const problems = [...store.exports.items(exportId, 'failed'), ...store.exports.items(exportId, 'vanished')].sort((a, b) => a.seq - b.seq);

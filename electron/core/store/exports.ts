@@ -10,7 +10,7 @@ export type ExportMode = 'copy' | 'move' | 'link' | 'tags';
 export type ExportState = 'running' | 'done' | 'undoing' | 'undone';
 export type ItemState = 'pending' | 'done' | 'skipped' | 'failed' | 'vanished' | 'undone' | 'kept';
 
-export const ITEM_STATES: readonly ItemState[] = ['pending', 'done', 'skipped', 'failed', 'vanished', 'undone', 'kept'];
+const ITEM_STATES: readonly ItemState[] = ['pending', 'done', 'skipped', 'failed', 'vanished', 'undone', 'kept'];
 
 export interface ExportRow {
   id: number;
