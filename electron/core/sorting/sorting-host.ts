@@ -31,6 +31,12 @@ export interface PreviewHit {
 export class SortingHost {
   private changes = 0;
   private cached: { key: string; state: Promise<SortState> } | null = null;
+  private similarities: { modelId: string; generation: number; ids: Float64Array | null; columns: Map<number, Float32Array> } = {
+    modelId: '',
+    generation: -1,
+    ids: null,
+    columns: new Map(),
+  };
 
   constructor(
     private readonly store: Store,
@@ -122,20 +128,54 @@ export class SortingHost {
     const byId = new Map(sources.flatMap((s, i) => (s.id === null ? [] : [[s.id, i] as const])));
     // A correction toward a category this sorting does not have (a preview leaves one out) teaches nothing.
     const keys = corrections.filter((c) => c.categoryId === null || byId.has(c.categoryId)).filter((c) => service.index.has(c.photoId));
-    const columns = service.scoreColumns([...vectors, background], keys.map((k) => k.photoId));
+    const keyIds = keys.map((k) => k.photoId);
+    const similarity = this.similarityColumns(model.id, keyIds);
+    let columns = service.scoreColumns([...vectors, background], similarity.missing);
+    if (!similarity.add(columns.ids, similarity.missing, columns.photos)) {
+      columns = service.scoreColumns([...vectors, background], keyIds);
+      similarity.add(columns.ids, keyIds, columns.photos);
+    }
     const outcome = applyRule({
       ids: columns.ids,
       categoryScores: columns.text.slice(0, vectors.length),
       backgroundScores: columns.text[vectors.length] as Float32Array,
       strictness: sources.map((s) => s.strictness),
-      corrections: keys.map((k, i) => ({
+      corrections: keys.map((k) => ({
         photoId: k.photoId,
         category: k.categoryId === null ? -1 : (byId.get(k.categoryId) as number),
-        similarity: columns.photos[i] as Float32Array,
+        similarity: similarity.column(k.photoId),
       })),
       multiLabel,
     });
     return { ids: columns.ids, outcome, modelId: model.id };
+  }
+
+  /**
+   * The corrected photos' similarity columns, kept while the index holds the same rows: a new
+   * correction scans the library once for its own photo, not once per correction.
+   */
+  private similarityColumns(modelId: string, photoIds: readonly number[]) {
+    const generation = this.search.generation;
+    if (this.similarities.modelId !== modelId || this.similarities.generation !== generation) {
+      this.similarities = { modelId, generation, ids: null, columns: new Map() };
+    }
+    const cache = this.similarities;
+    return {
+      missing: photoIds.filter((id) => !cache.columns.has(id)),
+      /** False when the rows moved since the cached columns were scanned: they are dropped, scan every key again. */
+      add: (ids: Float64Array, scanned: readonly number[], columns: readonly Float32Array[]): boolean => {
+        const sameRows = !cache.ids || (cache.ids.length === ids.length && cache.ids.every((id, r) => id === ids[r]));
+        if (!sameRows) cache.columns.clear();
+        cache.ids = ids;
+        scanned.forEach((id, i) => cache.columns.set(id, columns[i] as Float32Array));
+        return sameRows || scanned.length === cache.columns.size;
+      },
+      column: (photoId: number): Float32Array => {
+        const column = cache.columns.get(photoId);
+        if (!column) throw new Error(`sorting: no similarity column for photo ${photoId}`);
+        return column;
+      },
+    };
   }
 
   /**
