@@ -27,7 +27,7 @@ test('a new database gets WAL, NORMAL sync, foreign keys, a busy timeout and the
   assert.ok((db.pragma('busy_timeout', { simple: true }) as number) > 0);
   assert.equal(schemaVersion(db), MIGRATIONS.length);
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  assert.deepEqual(tables, ['categories', 'embeddings', 'export_items', 'exports', 'jobs', 'photo_errors', 'photos', 'roots', 'settings', 'sort_corrections', 'text_embeddings']);
+  assert.deepEqual(tables, ['adapter_versions', 'captions', 'categories', 'embeddings', 'export_items', 'exports', 'jobs', 'photo_errors', 'photos', 'roots', 'settings', 'sort_corrections', 'text_embeddings']);
 });
 
 test('reopening keeps the data and applies nothing twice', (t) => {
