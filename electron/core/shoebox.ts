@@ -11,6 +11,7 @@ import { resumeInterruptedIndex } from './library/index-job.js';
 import type { HubConnectionOptions } from './models/hub/index.js';
 import { ModelHost } from './models/model-host.js';
 import { dataFolderError, dataPaths, isDiskFull, prepareDataFolder, type DataPaths } from './paths.js';
+import { FinetuneHost } from './finetune/finetune-host.js';
 import { SearchHost } from './search/search-host.js';
 import { SortingHost } from './sorting/sorting-host.js';
 import { openStore, type Store } from './store/index.js';
@@ -39,6 +40,7 @@ export class Shoebox {
   readonly models: ModelHost;
   readonly search: SearchHost;
   readonly sorting: SortingHost;
+  readonly finetune: FinetuneHost;
   readonly demo: DemoLibrary;
   readonly hub: HubConnectionOptions | undefined;
   private resumed: number | null = null;
@@ -59,6 +61,7 @@ export class Shoebox {
     });
     this.search = new SearchHost(store, this.models);
     this.sorting = new SortingHost(store, this.models, this.search);
+    this.finetune = new FinetuneHost({ store, models: this.models, search: this.search, jobs: this.jobs });
     this.demo = new DemoLibrary(store, paths.root);
   }
 

@@ -14,7 +14,7 @@ import { captionsFor, canonicalCaption, renderScene, sampleScene, type SceneSpec
 import { Rng } from '../../electron/core/synthetic/rng.js';
 import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, HELD_OUT_COMBOS } from '../../electron/core/synthetic/vocabulary.js';
 import { clipPreprocessConfig, toModelPixels } from './pixels.js';
-import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts, OBJECT_TEMPLATES, BACKGROUND_TEMPLATES } from './zero-shot.js';
+import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts, OBJECT_TEMPLATES, probePrompts, BACKGROUND_TEMPLATES } from './zero-shot.js';
 
 export const IMAGE_SIZE = 64;
 /** CLIP's normalisation constants (OpenAI), kept so preprocess_cfg.json matches published models. */
@@ -173,6 +173,7 @@ async function main(): Promise<void> {
     objectTemplates: OBJECT_TEMPLATES.length,
     backgroundClasses: BACKGROUNDS.length,
     backgroundTemplates: BACKGROUND_TEMPLATES.length,
+    probePrompts: probePrompts(),
     imagesPerSecond: rates,
     args: values,
   };

@@ -215,6 +215,10 @@ def main() -> None:
         "trainingSteps": ckpt["step"],
         "metricsAtCheckpoint": ckpt.get("metrics", {}),
     }
+    meta_file = os.path.join(args.data, "meta.json") if args.data else None
+    if meta_file and os.path.exists(meta_file):
+        # The classes the model was trained to tell apart: the fine-tuning job's forgetting probe.
+        manifest["probePrompts"] = json.load(open(meta_file))["probePrompts"]
     write_model_folder(args.out, model, cfg, manifest, {"vision_cfg": {"widths": list(cfg.vision_widths)}})
     if args.data:
         parity_fixture(model, args.data, args.fixture, args.out)

@@ -46,3 +46,13 @@ export function objectPrompts(): string[] {
 export function backgroundPrompts(phrases: Record<Background, readonly string[]>): string[] {
   return BACKGROUNDS.flatMap((b) => BACKGROUND_TEMPLATES.map((t) => t.replace('{}', phrases[b][0] as string)));
 }
+
+/**
+ * The model's probe prompts (manifest.json `probePrompts`, see clip/model-record.ts): its headline
+ * zero-shot task, one prompt per colour × shape class, for the fine-tuning job's forgetting probe.
+ * One task only: mixing in the background prompts would count a photo moving from "a red star" to
+ * "on the beach" (both right) as forgetting.
+ */
+export function probePrompts(): string[] {
+  return OBJECT_CLASSES.map((c) => `a photo of a ${c.name}.`);
+}

@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBrowserBench } from './browser.bench.js';
+import { runFinetuneBench } from './finetune.bench.js';
 import { runIndexBench } from './indexing.bench.js';
 import { runMemoryBench } from './memory.bench.js';
 import { runModelsBench } from './models.bench.js';
@@ -13,7 +14,7 @@ import { runSortExportBench } from './sort-export.bench.js';
 import { runSortingBench } from './sorting.bench.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const all = ['indexing', 'search', 'sorting', 'export', 'memory', 'browser', 'models'] as const;
+const all = ['indexing', 'search', 'sorting', 'export', 'memory', 'browser', 'models', 'finetune'] as const;
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const wanted = new Set(chosen.length > 0 ? chosen : all);
 for (const w of wanted) if (!(all as readonly string[]).includes(w)) throw new Error(`unknown benchmark "${w}" (choose from ${all.join(', ')})`);
@@ -47,6 +48,7 @@ if (wanted.has('export')) await runSortExportBench();
 if (wanted.has('memory')) await runMemoryBench();
 if (wanted.has('browser')) await runBrowserBench();
 if (wanted.has('models')) await runModelsBench();
+if (wanted.has('finetune')) await runFinetuneBench();
 
 const cpu = cpus();
 const header = [

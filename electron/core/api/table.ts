@@ -5,7 +5,9 @@
 // operations file here.
 import type { z } from 'zod';
 import type { Shoebox } from '../shoebox.js';
+import { captionOperations } from './captions.js';
 import { parseInput } from './define.js';
+import { finetuneOperations } from './finetune.js';
 import { jobOperations } from './jobs.js';
 import { libraryOperations } from './library.js';
 import { modelOperations } from './models.js';
@@ -21,6 +23,8 @@ export const api = {
   ...searchOperations,
   ...modelOperations,
   ...sortingOperations,
+  ...finetuneOperations,
+  ...captionOperations,
   ...sortExportOperations,
 };
 

@@ -28,6 +28,12 @@ export const ModelRecordSchema = z.looseObject({
   revision: z.string().optional(),
   /** The weight variant to load ('' or absent: the plain export; 'quantized', 'fp16' …). */
   variant: z.string().optional(),
+  /**
+   * Prompts this model understands, one per class of what it was trained to tell apart: the
+   * fine-tuning job's forgetting probe uses them instead of its generic list (a model trained on a
+   * narrow world knows no dogs or sunsets, so a generic probe measures noise there).
+   */
+  probePrompts: z.array(z.string().min(1).max(300)).min(2).max(500).optional(),
   // May be empty (e.g. a benchmark-only export): verification then reports every required file as unlisted.
   files: z.array(RecordFileSchema),
 });

@@ -7,7 +7,7 @@ export interface FinetuneParams {
   seed: number;
 }
 
-/** Held-out caption → photo recall before (original space) and after (adapted space). */
+/** Held-out caption → photo recall before (original space) and after (adapted space), as fractions 0..1. */
 export interface RecallFigures {
   at1: number;
   at5: number;

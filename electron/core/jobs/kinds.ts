@@ -1,6 +1,9 @@
 // The one map of job kinds: each kind's parameters (stored with its row), its progress (the
 // common counters plus any fields of its own) and its result. The runner, the API, the CLI and
 // the renderer all type their jobs from it; a new feature adds one entry here.
+import type { CaptionImportParams, CaptionImportSummary } from '../captions/import.js';
+import type { FinetuneJobParams } from '../finetune/finetune-job.js';
+import type { FinetuneProgress, FinetuneResult } from '../finetune/types.js';
 import type { SortExportParams, SortUndoParams } from '../export/export-job.js';
 import type { ExportResult } from '../export/run.js';
 import type { UndoResult } from '../export/undo.js';
@@ -38,6 +41,10 @@ export type JobKinds = {
   'sort-export': { params: SortExportParams; progress: JobProgress; result: ExportResult };
   /** Undo the newest export (export/undo.ts); done/total count files. */
   'sort-undo': { params: SortUndoParams; progress: JobProgress; result: UndoResult };
+  /** Import captions from sidecars and the photos' metadata (captions/import.ts); done/total count photos. */
+  'caption-import': { params: CaptionImportParams; progress: JobProgress; result: CaptionImportSummary };
+  /** Train and evaluate an adapter pair on the captioned photos (finetune/finetune-job.ts); done/total count epochs. */
+  finetune: { params: FinetuneJobParams; progress: FinetuneProgress; result: FinetuneResult };
 };
 
 export type JobKind = keyof JobKinds;

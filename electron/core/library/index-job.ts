@@ -5,6 +5,7 @@
 // [Note: disk full] A run stops with an error naming the data folder's disk while some room is
 // left (paths.MIN_FREE_BYTES), so that SQLite can still record the failed files and the job's
 // end; a disk filled by someone else meanwhile (SQLITE_FULL, ENOSPC) gets the same message.
+import { CaptionsAsIndexed } from '../captions/import.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
 import type { ActiveModel, ModelHost } from '../models/model-host.js';
 import { diskFull, freeSpace, isDiskFull, MIN_FREE_BYTES } from '../paths.js';
@@ -27,6 +28,8 @@ export interface IndexSummary {
   scanErrors: ScanError[];
   cancelled: boolean;
   seconds: number;
+  /** Captions read from the sidecars and metadata of the photos indexed now (captions/import.ts); index jobs only. */
+  captions?: { added: number; updated: number; failed: { path: string; reason: string }[] };
 }
 
 export interface IndexDeps {
@@ -87,7 +90,7 @@ function storedRootIds(params: unknown): number[] | null {
 
 /** Scans the roots (all, or the given ids) and indexes what changed with the active model. */
 export async function indexLibrary(deps: IndexDeps, ctx: JobContext, rootIds?: readonly number[]): Promise<IndexSummary> {
-  return embedLibrary(deps, await deps.models.active(), ctx, rootIds);
+  return embedLibrary(deps, await deps.models.active(), ctx, rootIds, { importCaptions: true });
 }
 
 /**
@@ -99,7 +102,7 @@ export async function embedLibrary(
   model: ActiveModel,
   ctx: JobContext,
   rootIds?: readonly number[],
-  options: { feedsSearch?: boolean } = {},
+  options: { feedsSearch?: boolean; importCaptions?: boolean } = {},
 ): Promise<IndexSummary> {
   const space = new SpaceGuard(deps.paths.root, ctx.signal);
   try {
@@ -120,7 +123,7 @@ async function embedWithin(
   ctx: JobContext,
   space: SpaceGuard,
   rootIds: readonly number[] | undefined,
-  options: { feedsSearch?: boolean },
+  options: { feedsSearch?: boolean; importCaptions?: boolean },
 ): Promise<IndexSummary> {
   const { store } = deps;
   const search = options.feedsSearch === false ? null : deps.search;
@@ -140,6 +143,9 @@ async function embedWithin(
     const vector = store.embeddings.get(m.photoId, model.id);
     if (vector) search?.upsert([{ photoId: m.photoId, vector }]);
   }
+  // The captions of the photos indexed now (sidecars, metadata), read as they are committed;
+  // photos indexed earlier are read by `shoebox caption import`.
+  const captions = options.importCaptions ? new CaptionsAsIndexed(store) : null;
   const run = await indexCandidates(
     {
       store,
@@ -156,9 +162,13 @@ async function embedWithin(
         ctx.progress(p);
         space.poll();
       },
-      onCommitted: (items) => search?.upsert(items),
+      onCommitted: (items) => {
+        search?.upsert(items);
+        captions?.add(items.map((item) => item.photoId));
+      },
     },
   );
+  const captionSummary = await captions?.finish();
   // Photos that went missing or now fail leave search: rebuild the index lazily from the store.
   if (plan.missing > 0 || run.failures.length > 0) search?.invalidate();
   return {
@@ -171,6 +181,7 @@ async function embedWithin(
     scanErrors: plan.scanErrors,
     cancelled: run.cancelled,
     seconds: (Date.now() - started) / 1000,
+    ...(captionSummary ? { captions: captionSummary } : {}),
   };
 }
 

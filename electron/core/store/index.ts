@@ -1,4 +1,6 @@
 // The library store: one database connection and its repositories.
+import { AdapterVersionsRepo } from './adapter-versions.js';
+import { CaptionsRepo } from './captions.js';
 import { CategoriesRepo } from './categories.js';
 import { openDatabase, type Db } from './db.js';
 import { EmbeddingsRepo } from './embeddings.js';
@@ -29,6 +31,10 @@ export interface Store {
   textEmbeddings: TextEmbeddingsRepo;
   /** The export journal (core/export/). */
   exports: ExportsRepo;
+  /** Photo captions (migration 5; core/captions/). */
+  captions: CaptionsRepo;
+  /** Fine-tuned adapter versions (migration 5; core/finetune/). */
+  adapterVersions: AdapterVersionsRepo;
   close(): void;
 }
 
@@ -50,6 +56,8 @@ export function createStore(db: Db): Store {
     corrections: new SortCorrectionsRepo(db),
     textEmbeddings: new TextEmbeddingsRepo(db),
     exports: new ExportsRepo(db, photos),
+    captions: new CaptionsRepo(db),
+    adapterVersions: new AdapterVersionsRepo(db),
     close: () => {
       if (!db.open) return;
       db.pragma('optimize');

@@ -3,7 +3,9 @@
 // components that need them. A new concern (sorting, training) adds its module and one
 // line here; it receives the client, `notices.report` and the states it reads.
 import type { ShoeboxClient } from '../api/client.js';
+import { CaptionsState } from './captions.svelte.js';
 import { FilterState } from './filters.svelte.js';
+import { FinetuneState } from './finetune.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LibraryState } from './library.svelte.js';
 import { ModelsState } from './models.svelte.js';
@@ -19,6 +21,8 @@ export class AppState {
   readonly search: SearchState;
   readonly models: ModelsState;
   readonly sorting: SortingState;
+  readonly captions: CaptionsState;
+  readonly finetune: FinetuneState;
 
   /** Create it while a component initialises (some states set up effects). */
   constructor(client: ShoeboxClient, hooks: { onSimilarShown: () => void }) {
@@ -29,12 +33,15 @@ export class AppState {
     // Results from the previous model's space would be stale once another model answers.
     this.models = new ModelsState(client, this.jobs, this.library, () => this.search.rerun());
     this.sorting = new SortingState(client, this.jobs, report);
+    this.captions = new CaptionsState(client, report);
+    // Another version answers searches at once: the search shown is run again.
+    this.finetune = new FinetuneState(client, this.jobs, () => this.search.rerun());
   }
 
   /** Loads the library and follows job events, until the returned function is called. */
   start(): () => void {
     void this.library.load();
-    const stops = [this.jobs.listen(), this.library.listen(), this.models.listen(), this.sorting.listen()];
+    const stops = [this.jobs.listen(), this.library.listen(), this.models.listen(), this.sorting.listen(), this.finetune.listen()];
     return () => {
       for (const stop of stops) stop();
     };
