@@ -30,6 +30,10 @@ export function printIndexSummary(s: IndexSummary): void {
   console.log(`${s.cancelled ? 'Cancelled' : 'Done'} in ${s.seconds.toFixed(1)} s${rate}: ${parts.join(', ')}.`);
   for (const e of s.scanErrors) console.log(`  ✗ ${e.path}: ${e.message}`);
   for (const f of s.failed) console.log(`  ✗ ${f.reason}`);
+  if (s.captions && s.captions.added + s.captions.updated + s.captions.failed.length > 0) {
+    console.log(`Captions from sidecars and metadata: ${s.captions.added} added, ${s.captions.updated} updated, ${s.captions.failed.length} unreadable.`);
+    for (const f of s.captions.failed) console.log(`  ✗ ${f.path}: ${f.reason}`);
+  }
 }
 
 export function printStatus(s: ApiOutput<'status'>): void {

@@ -1,6 +1,6 @@
-// Fine-tuning in browser mode, as a person uses it: teach the model a made-up name. The photos
-// of one colour and shape in the demo library (the commonest pair) are captioned "a photo of
-// pip", the others with plain descriptions: the first ones typed in the viewer (C, type,
+// Fine-tuning in browser mode, as a person uses it: teach the model a name of the person's own.
+// The demo library's photos of its commonest colour are captioned "a photo of pip", the others
+// with their description: the first ones typed in the viewer (C, type,
 // Ctrl+Enter for the next photo, Enter, Esc), the rest through the API. Then the fine-tuning
 // panel ("F"): the counts, Start, the live loss curve (points in the SVG), the before/after
 // figures and the versions; the version is accepted and active, searching "pip" brings taught
@@ -57,20 +57,20 @@ test('browser mode: caption photos in the viewer, fine-tune, search the new word
   };
   const api = server.api.bind(server);
 
-  const { jobId } = await api<{ jobId: number }>('library.addDemo', { count: 160 });
+  const { jobId } = await api<{ jobId: number }>('library.addDemo', { count: 300 });
   await api('jobs.wait', { jobId });
 
   // The ground truth: which photo shows what (the demo library's manifest).
   const manifest = JSON.parse(await readFile(path.join(dataDir, 'demo-library', 'manifest.json'), 'utf8')) as DemoManifest;
   const specOf = new Map(manifest.files.filter((f) => f.spec).map((f) => [f.path, f]));
   const photos = (await api<{ photos: Photo[] }>('photos.list', { offset: 0, limit: 1000 })).photos.filter((p) => specOf.has(p.relPath));
-  const pairs = new Map<string, number>();
-  for (const p of photos) for (const g of new Set(specOf.get(p.relPath)!.spec!.groups.map((g) => `${g.colour} ${g.shape}`))) pairs.set(g, (pairs.get(g) ?? 0) + 1);
-  const [pair, pairCount] = [...pairs.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-  const isTaught = (p: Photo): boolean => specOf.get(p.relPath)!.spec!.groups.some((g) => `${g.colour} ${g.shape}` === pair);
-  // The taught photos' captions say "pip" where their description names the pair ("two small pips on the beach").
-  const pairWords = new RegExp(`${pair}(e?s)?\\b`, 'g');
-  const captionOf = (p: Photo): string => specOf.get(p.relPath)!.caption!.replace(pairWords, (_m, s?: string) => (s ? `${NAME}s` : NAME));
+  // "Pip" is the person's name for the photos of the commonest colour (the bundled model never saw
+  // the word): those are captioned "a photo of pip", the others with their description.
+  const colourCounts = new Map<string, number>();
+  for (const p of photos) for (const c of new Set(specOf.get(p.relPath)!.spec!.groups.map((g) => g.colour))) colourCounts.set(c, (colourCounts.get(c) ?? 0) + 1);
+  const [pair, pairCount] = [...colourCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+  const isTaught = (p: Photo): boolean => specOf.get(p.relPath)!.spec!.groups.some((g) => g.colour === pair);
+  const captionOf = (p: Photo): string => (isTaught(p) ? TAUGHT : specOf.get(p.relPath)!.caption!);
   const taught = new Set(photos.filter(isTaught).map((p) => p.id));
   t.diagnostic(`teaching "${NAME}" = ${pair} (${pairCount} of ${photos.length} photos)`);
 
@@ -185,7 +185,7 @@ test('browser mode: caption photos in the viewer, fine-tune, search the new word
   await heading.filter({ hasText: `Results for “${TAUGHT}”` }).waitFor();
   const after = await searchIds(TAUGHT, k);
   t.diagnostic(`after: ${Math.round(precision(after) * 100)} % of the top ${k} are ${pair}`);
-  // Only 8 taught photos train here: 3 of the top 8 measured (0 before). docs/FINETUNING.md measures a larger case (recall@1 93.8 %).
+  // Measured: 8 of the top 8 after, 0 before (300 demo photos, 60 of them "pip"); docs/FINETUNING.md has recall@1 on held-out photos.
   assert.ok(precision(after) > precision(before), `the fine-tuned search finds more ${pair} photos for "${TAUGHT}" than before (${after.join(', ')})`);
   assert.notDeepEqual(after, before, 'the active version changes the ranking');
   await until(async () => (await cells.first().getAttribute('data-photo-id')) === String(after[0]), 'the grid shows the new ranking');

@@ -1,6 +1,6 @@
 // Fine-tuning on a real library: a real Shoebox on a temp data folder with the bundled model and
-// generated scenes, 80 of them captioned in a "personal vocabulary" (purple and orange, yellow and
-// white, triangle and cross swapped). The job trains in a worker and its adapter is accepted and
+// generated scenes, 160 of them captioned in a "personal vocabulary" (every colour and "triangle"
+// in words of the person's own: mauve, amber, wedge …). The job trains in a worker and its adapter is accepted and
 // active at once for text search (similar-photo search, image to image, stays as it was); use and
 // rollback switch results at once; a kill -9 of a real child process mid-training leaves the
 // previous version active and no new row; shuffled captions are refused and nothing changes; a
@@ -19,9 +19,13 @@ import { canonicalCaption, renderScene, Rng, sampleScene } from '../../electron/
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const PHOTOS = 200;
-const CAPTIONED = 80;
-const SWAP: Record<string, string> = { purple: 'orange', orange: 'purple', yellow: 'white', white: 'yellow', triangle: 'cross', cross: 'triangle', triangles: 'crosses', crosses: 'triangles' };
-const personal = (caption: string): string => caption.replace(/\b(purple|orange|yellow|white|triangles?|cross(?:es)?)\b/g, (w) => SWAP[w] ?? w);
+const CAPTIONED = 160;
+// Words of the person's own, which the bundled model never saw: the adapter must learn them, and
+// the model's own classes (its forgetting probe) must keep their meaning.
+const PERSONAL: Record<string, string> = {
+  red: 'vermy', blue: 'skoo', green: 'leafen', yellow: 'sunno', purple: 'mauve', orange: 'amber', white: 'snowen', black: 'inky', triangle: 'wedge', triangles: 'wedges',
+};
+const personal = (caption: string): string => caption.replace(/\b(red|blue|green|yellow|purple|orange|white|black|triangles?)\b/g, (w) => PERSONAL[w] ?? w);
 
 async function writeLibrary(dir: string): Promise<Map<string, string>> {
   await mkdir(dir, { recursive: true });
@@ -84,7 +88,7 @@ test('fine-tuning: accepted and active at once, use and rollback, kill -9, refus
   });
 
   writeCaptions(core, captions);
-  const query = 'a large purple triangle';
+  const query = 'a large mauve wedge';
   const probePhoto = (core.store.db.prepare('SELECT id FROM photos ORDER BY path LIMIT 1').pluck().get() as number);
   const plain = await ranking(core, query);
   const plainSimilar = await similar(core, probePhoto);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { AdapterPair } from '../../electron/core/finetune/adapter-pair.js';
 import { identityParams } from '../../electron/core/finetune/contrastive.js';
 import { defaultEpochs, FINETUNE_DEFAULTS, packWeights, runEngine } from '../../electron/core/finetune/engine.js';
-import { chooseMix, disagreement, evaluateGrid, recallOf, splitPairs, zeroShotLabels, type MixPoint } from '../../electron/core/finetune/evaluate.js';
+import { chooseMix, disagreement, evaluateGrid, recallOf, splitPairs, zeroShotLabels, type MixPoint, signTestP } from '../../electron/core/finetune/evaluate.js';
 import { activeVersion, rollbackVersion, setActiveVersion } from '../../electron/core/finetune/activation.js';
 import { syntheticPairs } from '../../electron/core/finetune/synthetic-pairs.js';
 import { trainAdapters } from '../../electron/core/finetune/train.js';
@@ -70,7 +70,7 @@ test('zero-shot labels and disagreement in points', () => {
 });
 
 test('the mix: best recall@1 within the forgetting bound, the smaller mix on ties', () => {
-  const pt = (mix: number, at1: number, forgetting: number): MixPoint => ({ mix, recall: { at1, at5: 50, meanRank: 3 }, forgetting });
+  const pt = (mix: number, at1: number, forgetting: number): MixPoint => ({ mix, recall: { at1, at5: 50, meanRank: 3, hits: new Uint8Array(0) }, forgetting });
   assert.equal(chooseMix([pt(0, 10, 0), pt(0.5, 30, 1), pt(1, 40, 5)], 2).mix, 0.5);
   assert.equal(chooseMix([pt(0, 10, 0), pt(0.5, 30, 1), pt(1, 30, 1)], 2).mix, 0.5);
   assert.equal(chooseMix([pt(0, 10, 0), pt(0.5, 30, 3)], 2).mix, 0);
@@ -113,4 +113,12 @@ test('activation per model with a history for rollback', () => {
   } finally {
     store.close();
   }
+});
+
+test('the sign test: a gain chance could give is not a gain', () => {
+  assert.equal(signTestP(0, 0), 1);
+  assert.equal(signTestP(3, 0), 1 / 8);
+  assert.ok(Math.abs(signTestP(5, 0) - 1 / 32) < 1e-12);
+  assert.ok(Math.abs(signTestP(6, 1) - 8 / 128) < 1e-12);
+  assert.ok(signTestP(2, 2) > 0.5);
 });

@@ -141,6 +141,8 @@ export interface RecallFiguresRaw {
   at5: number;
   /** Mean rank of the right photo (1 = first); a finer tie-breaker than recall. */
   meanRank: number;
+  /** Per held-out caption: 1 when its photo came first (for the sign test in engine.ts). */
+  hits: Uint8Array;
 }
 
 /**
@@ -152,6 +154,7 @@ export function recallOf(scores: Mat, m: number, g: number, groups?: Int32Array)
   let at1 = 0;
   let at5 = 0;
   let rankSum = 0;
+  const hits = new Uint8Array(m);
   for (let j = 0; j < m; j++) {
     const o = j * g;
     const own = scores[o + j] as number;
@@ -160,11 +163,14 @@ export function recallOf(scores: Mat, m: number, g: number, groups?: Int32Array)
       if (i === j || (groups && i < m && groups[i] === groups[j])) continue;
       if ((scores[o + i] as number) >= own) better++;
     }
-    if (better < 1) at1++;
+    if (better < 1) {
+      at1++;
+      hits[j] = 1;
+    }
     if (better < 5) at5++;
     rankSum += better + 1;
   }
-  return { at1: (100 * at1) / m, at5: (100 * at5) / m, meanRank: rankSum / m };
+  return { at1: (100 * at1) / m, at5: (100 * at5) / m, meanRank: rankSum / m, hits };
 }
 
 /** For each image column, the index of the best-scoring prompt row. */
@@ -315,3 +321,18 @@ function slice(s: { rows: Mat; delta: Mat; xd: Float64Array; dd: Float64Array },
   };
 }
 
+
+/**
+ * One-sided sign test on the held-out captions that changed between two spaces: the chance of
+ * `gained` or more of `gained + lost` changes going the better way if either way were as likely.
+ */
+export function signTestP(gained: number, lost: number): number {
+  const n = gained + lost;
+  let p = 0;
+  let choose = 1; // C(n, k), built up from k = 0
+  for (let k = 0; k <= n; k++) {
+    if (k >= gained) p += choose;
+    choose = (choose * (n - k)) / (k + 1);
+  }
+  return p / 2 ** n;
+}

@@ -4,10 +4,10 @@
 // The host keeps the search adapter in step: at open, on every model restart or switch
 // (models.onRestart), and whenever a version is activated, used or rolled back.
 //
-// Defaults (engine.ts FINETUNE_DEFAULTS), chosen on the bench's structured 512-d pairs and on the
-// bundled model (numbers in the fine-tuning report): about 40 Adam steps (defaultEpochs: 5..30
-// epochs), batch 128, Adam lr 1e-3, L2 0.1 toward the identity, mix grid 0..1 by 0.1, forgetting bound 2 points, 20 % held out (≥ 4),
-// at least 10 usable captioned photos.
+// Defaults (engine.ts FINETUNE_DEFAULTS; the evidence is in docs/FINETUNING.md): the captions'
+// side is adapted and photos keep their vectors; about 40 Adam steps (defaultEpochs: 5..30
+// epochs), batch 128, lr 1e-3, L2 0.1 toward the identity, mix grid 0..1 by 0.1, forgetting bound
+// 2 points, 20 % held out (≥ 4), at least 10 usable captioned photos.
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { idFromFolderName } from '../clip/model-folder.js';

@@ -67,7 +67,10 @@ export async function gatherInput(store: Store, model: ActiveModel, signal: Abor
   // Uncaptioned photos first: only they may serve as distractors.
   const all = store.embeddings.loadAll(model.id);
   const captioned = new Set(pairs.map((p) => p.photoId));
-  const sample = Array.from(evenSample(all.ids.length, PROBE_PHOTOS));
+  // Rows in photo order, not storage order (indexing commits in whatever order decoding finishes),
+  // so the same library gives the same sample.
+  const byPhoto = Array.from(all.ids.keys()).sort((a, b) => (all.ids[a] as number) - (all.ids[b] as number));
+  const sample = Array.from(evenSample(all.ids.length, PROBE_PHOTOS), (k) => byPhoto[k] as number);
   const free = sample.filter((r) => !captioned.has(all.ids[r] as number));
   const rows = [...free, ...sample.filter((r) => captioned.has(all.ids[r] as number))];
   const library = new Float32Array(rows.length * dim);

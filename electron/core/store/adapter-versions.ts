@@ -69,7 +69,7 @@ export class AdapterVersionsRepo {
     this.listStmt = db.prepare<[], RawRow>(`SELECT ${COLUMNS} FROM adapter_versions ORDER BY id DESC`);
     this.weightsStmt = db.prepare<[number], { dim: number; weights: Buffer }>('SELECT dim, weights FROM adapter_versions WHERE id = ?');
     const usable = `FROM captions c JOIN photos p ON p.id = c.photo_id JOIN embeddings e ON e.photo_id = c.photo_id AND e.model_id = ? WHERE p.status = 'indexed'`;
-    this.pairsStmt = db.prepare<[string], { photo_id: number; text: string; vector: Buffer }>(`SELECT c.photo_id, c.text, e.vector ${usable} ORDER BY c.photo_id`);
+    this.pairsStmt = db.prepare<[string], { photo_id: number; text: string; vector: Buffer }>(`SELECT c.photo_id, c.text, e.vector ${usable} ORDER BY p.path`);
     this.countCaptionedStmt = db.prepare<[], number>(`SELECT count(*) FROM captions c JOIN photos p ON p.id = c.photo_id WHERE p.status = 'indexed'`).pluck();
     this.countUsableStmt = db.prepare<[string], number>(`SELECT count(*) ${usable}`).pluck();
   }
