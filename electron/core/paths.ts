@@ -153,7 +153,8 @@ export function diskFull(root: string): { what: string; fix: string } {
   };
 }
 
-function errorCode(err: unknown): string | null {
+/** The error code of a file-system (or SQLite) error, or null. */
+export function errorCode(err: unknown): string | null {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
 }

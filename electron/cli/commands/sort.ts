@@ -1,6 +1,7 @@
 // The sort command: the library sorted into the categories (every category with its photos and
 // their confidences, then the unsorted photos), corrections that teach it, and the export to disk
 // with its undo (sort-export.ts).
+import path from 'node:path';
 import { callApi, type ApiOutput } from '../../core/api/table.js';
 import { EXIT_OK, UsageError, defineCommand } from '../command.js';
 import { printResult } from '../format.js';
@@ -44,7 +45,8 @@ export const sortCommand = defineCommand({
       case 'correct': {
         const [photo, target, ...extra] = rest;
         if (!photo || !target || extra.length > 0) throw new UsageError('sort correct takes a photo (path or id) and a category name, or "unsorted"');
-        const ref = /^\d+$/.test(photo) ? { photoIds: [Number(photo)] } : { paths: [photo] };
+        // A relative path means what it means in the person's terminal (the API takes full paths only).
+        const ref = /^\d+$/.test(photo) ? { photoIds: [Number(photo)] } : { paths: [path.resolve(photo)] };
         const r = await callApi(await open(), 'sort.correct', { ...ref, category: target.toLowerCase() === 'unsorted' ? null : target });
         printResult(json, r, () => console.log(`${photo} now belongs to ${r.category ? `"${r.category.name}"` : 'Unsorted'}; photos like it follow.`));
         return EXIT_OK;

@@ -6,32 +6,12 @@ import { z } from 'zod';
 import { CaptionExportError, exportCaptionSidecars, exportCaptionsToFile } from '../captions/export.js';
 import { captionFolder, startCaptionImportJob } from '../captions/import.js';
 import { MAX_CAPTION_CHARS, normaliseCaption } from '../captions/sidecars.js';
-import { requireAbsolute, resolvePhotoPath } from '../library/roots.js';
+import { requireAbsolute } from '../library/roots.js';
 import type { Shoebox } from '../shoebox.js';
 import { ApiError, defineOperation } from './define.js';
+import { indexedPhotoIds, photoPath } from './photo-refs.js';
 import { id, limit } from './schemas.js';
 
-function requirePhotos(core: Shoebox, photoIds: readonly number[]): void {
-  for (const photoId of photoIds) {
-    const photo = core.store.photos.getById(photoId);
-    if (!photo || photo.status !== 'indexed') throw new ApiError('not-found', `Photo ${photoId} is not an indexed photo of this library.`);
-  }
-}
-
-/** The ids of photos given by id or by full path (as the sorting operations take them). */
-async function photoIdsOf(core: Shoebox, input: { photoIds?: number[] | undefined; paths?: string[] | undefined }): Promise<number[]> {
-  const ids = [...(input.photoIds ?? [])];
-  for (const p of input.paths ?? []) {
-    if (!path.isAbsolute(p)) throw new ApiError('bad-input', `${JSON.stringify(p)} is a relative path: give the photo's full path.`);
-    const photo = core.store.photos.getByPath(await resolvePhotoPath(p));
-    if (!photo || photo.status !== 'indexed') throw new ApiError('not-found', `${p} is not an indexed photo of this library.`);
-    ids.push(photo.id);
-  }
-  requirePhotos(core, ids);
-  return [...new Set(ids)];
-}
-
-const photoPath = z.string().min(1).max(4096);
 
 const text = z
   .string()
@@ -47,7 +27,7 @@ export const captionOperations = {
       .strict()
       .refine((v) => (v.photoId === undefined) !== (v.path === undefined), 'give exactly one of photoId or path'),
     async run(core, input) {
-      const [photoId] = await photoIdsOf(core, input.photoId !== undefined ? { photoIds: [input.photoId] } : { paths: [input.path!] });
+      const [photoId] = await indexedPhotoIds(core, input.photoId !== undefined ? { photoIds: [input.photoId] } : { paths: [input.path!] });
       return core.store.captions.get(photoId!);
     },
   }),
@@ -62,7 +42,7 @@ export const captionOperations = {
         return n >= 1 && n <= 10_000;
       }, 'give 1 to 10,000 photos (photoIds or paths)'),
     async run(core, input) {
-      const photoIds = await photoIdsOf(core, input);
+      const photoIds = await indexedPhotoIds(core, input);
       const { set, cleared } = core.store.captions.set(photoIds, input.text);
       return { photoIds, text: input.text === '' ? null : input.text, set, cleared };
     },
@@ -83,7 +63,7 @@ export const captionOperations = {
       .strict()
       .refine((v) => v.folder === undefined || v.photoId === undefined, 'give a folder or a photo, not both'),
     async run(core, input) {
-      if (input.photoId !== undefined) requirePhotos(core, [input.photoId]);
+      if (input.photoId !== undefined) await indexedPhotoIds(core, { photoIds: [input.photoId] });
       let folder: string | null = null;
       if (input.folder !== undefined) {
         try {

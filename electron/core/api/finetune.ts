@@ -45,8 +45,8 @@ export const finetuneOperations = {
     summary: 'Make an accepted version active for its model, or none (version null); applies to search and sorting at once',
     input: z.object({ version: id.nullable() }).strict(),
     async run(core, input) {
+      // The adapter changes the search index's space, which sorting keys its cache on.
       await asked(() => core.finetune.use(input.version));
-      core.sorting.changed();
       return { active: input.version };
     },
   }),
@@ -55,9 +55,7 @@ export const finetuneOperations = {
     summary: 'Go back to the version that was active before the current one (or to none)',
     input: z.object({}).strict(),
     async run(core) {
-      const r = await asked(() => core.finetune.rollback());
-      core.sorting.changed();
-      return r;
+      return asked(() => core.finetune.rollback());
     },
   }),
 };

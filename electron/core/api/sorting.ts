@@ -2,12 +2,12 @@
 // each category, the review queue, everything at once for scripts), the live preview of a
 // category being typed, and corrections. Exports live in sort-export.ts.
 import { z } from 'zod';
-import { resolvePhotoPath } from '../library/roots.js';
 import type { Shoebox } from '../shoebox.js';
 import type { CategoryInput, CategoryRow } from '../store/categories.js';
 import { startSortJob } from '../sorting/sort-job.js';
 import type { SortedPhoto } from '../sorting/types.js';
 import { ApiError, defineOperation } from './define.js';
+import { indexedPhotoIds, photoRefs } from './photo-refs.js';
 import { id, limit } from './schemas.js';
 
 const name = z.string().trim().min(1, 'a category needs a name').max(100);
@@ -16,9 +16,6 @@ const prompts = z.array(prompt).max(20);
 const strictness = z.number().min(0).max(1).nullable();
 /** Where photos are: a category's id, the photos no category took, or the least sure ones. */
 const place = z.union([id, z.literal('unsorted'), z.literal('review')]);
-
-/** Photos of the review queue: the ones whose place the rule is least sure of. */
-const REVIEW_BELOW = 0.75;
 
 function findCategory(core: Shoebox, key: { id?: number | undefined; name?: string | undefined }): CategoryRow {
   const found = key.id !== undefined ? core.store.categories.get(key.id) : core.store.categories.byName(key.name ?? '');
@@ -37,35 +34,13 @@ function saveCategory(core: Shoebox, input: CategoryInput, existing?: CategoryRo
 
 /** The photos of one place in the current sorting, in its order. */
 async function photosAt(core: Shoebox, where: z.output<typeof place>): Promise<SortedPhoto[]> {
-  const { assignment } = await core.sorting.state();
-  if (where === 'unsorted') return assignment.unsorted;
-  if (where === 'review') {
-    const sorted = assignment.categories.flatMap((c) => c.photos);
-    const unique = new Map([...sorted, ...assignment.unsorted].filter((p) => !p.corrected && p.confidence < REVIEW_BELOW).map((p) => [p.photoId, p]));
-    return [...unique.values()].sort((a, b) => a.confidence - b.confidence || a.photoId - b.photoId);
-  }
-  const category = assignment.categories.find((c) => c.id === where);
+  const state = await core.sorting.state();
+  if (where === 'unsorted') return state.assignment.unsorted;
+  if (where === 'review') return state.review;
+  const category = state.assignment.categories.find((c) => c.id === where);
   if (!category) throw new ApiError('not-found', `No category with id ${where}.`);
   return category.photos;
 }
-
-async function photoIdsOf(core: Shoebox, input: { photoIds?: number[] | undefined; paths?: string[] | undefined }): Promise<number[]> {
-  const ids = [...(input.photoIds ?? [])];
-  for (const p of input.paths ?? []) {
-    const photo = core.store.photos.getByPath(await resolvePhotoPath(p));
-    if (!photo || photo.status !== 'indexed') throw new ApiError('not-found', `${p} is not an indexed photo of this library.`);
-    ids.push(photo.id);
-  }
-  for (const photoId of ids) {
-    const photo = core.store.photos.getById(photoId);
-    if (!photo || photo.status !== 'indexed') throw new ApiError('not-found', `Photo ${photoId} is not an indexed photo of this library.`);
-  }
-  return ids;
-}
-
-const photoRefs = z
-  .object({ photoIds: z.array(id).max(100_000).optional(), paths: z.array(z.string().min(1).max(4096)).max(10_000).optional() })
-  .refine((v) => (v.photoIds?.length ?? 0) + (v.paths?.length ?? 0) > 0, 'give photoIds or paths');
 
 export const sortingOperations = {
   'categories.list': defineOperation({
@@ -142,8 +117,8 @@ export const sortingOperations = {
     summary: 'How many photos each category has, how many are unsorted and how many await review',
     input: z.object({}).strict(),
     async run(core) {
-      const { assignment, outcome } = await core.sorting.state();
-      const review = (await photosAt(core, 'review')).length;
+      const { assignment, outcome, review: queue } = await core.sorting.state();
+      const review = queue.length;
       return {
         modelId: assignment.modelId,
         multiLabel: assignment.multiLabel,
@@ -165,12 +140,7 @@ export const sortingOperations = {
       const scored = core.store.photoQueries.scored(page.map((p) => ({ id: p.photoId, score: p.confidence })));
       const corrected = new Set(page.filter((p) => p.corrected).map((p) => p.photoId));
       // Where each photo is now (the review queue mixes places): empty = Unsorted.
-      const { assignment } = await core.sorting.state();
-      const wanted = new Set(page.map((p) => p.photoId));
-      const placedIn = new Map<number, number[]>();
-      for (const c of assignment.categories) {
-        for (const p of c.photos) if (wanted.has(p.photoId)) placedIn.set(p.photoId, [...(placedIn.get(p.photoId) ?? []), c.id]);
-      }
+      const { placedIn } = await core.sorting.state();
       return { total: all.length, photos: scored.map((p) => ({ ...p, corrected: corrected.has(p.id), placedIn: placedIn.get(p.id) ?? [] })) };
     },
   }),
@@ -211,7 +181,7 @@ export const sortingOperations = {
     summary: 'Put photos in a category (by id or name) or in Unsorted (category null), or confirm where they are; they teach the sorting',
     input: z.object({ category: z.union([id, name]).nullable() }).and(photoRefs),
     async run(core, input) {
-      const photoIds = await photoIdsOf(core, input);
+      const photoIds = await indexedPhotoIds(core, input);
       const category = input.category === null ? null : findCategory(core, typeof input.category === 'number' ? { id: input.category } : { name: input.category });
       core.store.corrections.set(photoIds, category?.id ?? null);
       core.sorting.changed();
@@ -223,7 +193,7 @@ export const sortingOperations = {
     summary: 'Forget what was said about photos: the sorting decides for them again',
     input: photoRefs,
     async run(core, input) {
-      const cleared = core.store.corrections.clear(await photoIdsOf(core, input));
+      const cleared = core.store.corrections.clear(await indexedPhotoIds(core, input));
       core.sorting.changed();
       return { cleared };
     },

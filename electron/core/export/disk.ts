@@ -5,11 +5,10 @@
 import { constants, type Stats } from 'node:fs';
 import { copyFile, link, lstat, open, rm, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { errorCode } from '../paths.js';
 
-/** The error code of a file-system error, or null. */
-export function errorCode(err: unknown): string | null {
-  return (err as NodeJS.ErrnoException | null)?.code ?? null;
-}
+/** The error code of a file-system error, or null (one definition: paths.ts). */
+export { errorCode };
 
 /** lstat, with null for a path that does not exist. */
 export async function lstatOrNull(file: string): Promise<Stats | null> {
@@ -43,10 +42,6 @@ export function reason(err: unknown): string {
   }
 }
 
-/** Whether an error means the disk is full: every next file would fail too, so the export stops. */
-export function isFull(err: unknown): boolean {
-  return errorCode(err) === 'ENOSPC' || errorCode(err) === 'EDQUOT';
-}
 
 /**
  * The hidden temp name an item writes under in the target's folder (same disk) before its file is

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { RootRow } from '../store/roots.js';
 import type { ExportItemRow, ItemOutcome } from '../store/exports.js';
 import type { Store } from '../store/index.js';
-import { errorCode, fsyncDirs, isFull, linkIntoPlace, lstatOrNull } from './disk.js';
+import { isDiskFull } from '../paths.js';
+import { errorCode, fsyncDirs, linkIntoPlace, lstatOrNull } from './disk.js';
 import { withSuffix } from './names.js';
 import { mapLimit } from './parallel.js';
 
@@ -118,7 +119,7 @@ export async function eachItem<I, R>(
     try {
       return await work(item);
     } catch (err) {
-      if (!isFull(err)) return onError(item, err);
+      if (!isDiskFull(err)) return onError(item, err);
       stop ??= err;
       return null;
     }

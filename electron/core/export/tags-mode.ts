@@ -6,15 +6,15 @@
 //      (atomic) or linked to the free name (never overwriting a sidecar that appeared meanwhile).
 // Merging is idempotent, so a resumed run writes the same bytes. Undo puts the saved bytes back,
 // or removes a sidecar the export created, but only while the sidecar is still what it wrote.
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hashBytes } from '../library/hash.js';
 import type { ExportItemRow, ItemOutcome } from '../store/exports.js';
 import { errorCode, fsyncDirs, fsyncFile, linkIntoPlace, lstatOrNull, reason, tempPath } from './disk.js';
 import { done, eachItem, failed, isOutcome, skipped, vanished, type BatchResult, type ItemEnv } from './env.js';
 import { mergeSubjects, XmpError } from './xmp.js';
 
-const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer | string): string => hashBytes(typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
 
 /** Where the original bytes of an item's sidecar are kept until the export is undone. */
 function backupPath(env: ItemEnv, seq: number): string {

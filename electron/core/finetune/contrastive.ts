@@ -32,9 +32,6 @@ export function identityParams(dim: number, logScale = Math.log(1 / 0.07)): Adap
   };
 }
 
-export function cloneParams(p: AdapterParams): AdapterParams {
-  return { dim: p.dim, imageW: p.imageW.slice(), imageB: p.imageB.slice(), textW: p.textW.slice(), textB: p.textB.slice(), logScale: p.logScale };
-}
 
 /** The gradient has the same shape as the parameters. */
 export type AdapterGrads = AdapterParams;

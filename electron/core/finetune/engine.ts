@@ -8,7 +8,7 @@ import { chooseMix, evaluateGrid, signTestP, splitPairs, type MixPoint } from '.
 import { gatherRows } from './linalg.js';
 import { trainAdapters, type EpochReport } from './train.js';
 
-/** Every knob of a run; FINETUNE_DEFAULTS has the chosen values (see the report in finetune-host.ts). */
+/** Every knob of a run; FINETUNE_DEFAULTS has the chosen values (the evidence: docs/FINETUNING.md). */
 export interface EngineOptions {
   epochs: number;
   seed: number;
@@ -124,8 +124,10 @@ export function runEngine(input: EngineInput, o: EngineOptions, onEpoch?: (r: Ep
     o.mixGrid.includes(0) ? o.mixGrid : [0, ...o.mixGrid],
   );
   const before = grid.find((p) => p.mix === 0)!;
-  const chosen = chooseMix(grid, o.forgettingBound);
-  const { accepted, reason } = verdict(before, chosen, grid, o.forgettingBound, split.heldOut.length);
+  const gained = clearGain(before, split.heldOut.length);
+  // The best mix among those that gain clearly and forget within the bound; none: the original (α = 0).
+  const chosen = chooseMix(grid.filter((p) => p.mix === 0 || gained(p)), o.forgettingBound);
+  const { accepted, reason } = verdict(before, chosen, grid.filter(gained), o.forgettingBound, split.heldOut.length);
   const figures: FinetuneFigures = {
     trainPairs: split.train.length,
     heldOutPairs: split.heldOut.length,
@@ -146,8 +148,9 @@ export function runEngine(input: EngineInput, o: EngineOptions, onEpoch?: (r: Ep
  */
 export const MAX_CHANCE = 0.05;
 
-function verdict(before: MixPoint, chosen: MixPoint, grid: readonly MixPoint[], bound: number, heldOut: number): { accepted: boolean; reason: string | null } {
-  const gained = (p: MixPoint): boolean => {
+/** Whether a mix finds clearly more held-out captions' photos first than the original (sign test). */
+function clearGain(before: MixPoint, heldOut: number): (p: MixPoint) => boolean {
+  return (p) => {
     let won = 0;
     let lost = 0;
     for (let j = 0; j < heldOut; j++) {
@@ -158,19 +161,20 @@ function verdict(before: MixPoint, chosen: MixPoint, grid: readonly MixPoint[], 
     }
     return won > lost && signTestP(won, lost) <= MAX_CHANCE;
   };
-  if (chosen.mix > 0 && gained(chosen)) return { accepted: true, reason: null };
-  const better = grid.filter(gained);
+}
+
+function verdict(before: MixPoint, chosen: MixPoint, better: readonly MixPoint[], bound: number, heldOut: number): { accepted: boolean; reason: string | null } {
+  if (chosen.mix > 0) return { accepted: true, reason: null };
   if (better.length === 0) {
-    const best = Math.max(...grid.map((p) => p.recall.at1));
     return {
       accepted: false,
-      reason: `Held-out recall@1 did not improve clearly: ${round(before.recall.at1)} % before, at best ${round(best)} % after on ${heldOut} held-out captions, a gain chance could give. The captions may not describe their photos consistently, or there are too few of them.`,
+      reason: `Held-out recall@1 did not improve clearly: ${round(before.recall.at1)} % before, and no mix found clearly more of the ${heldOut} held-out captions' photos first than chance could. The captions may not describe their photos consistently, or there are too few of them.`,
     };
   }
   const least = better.reduce((a, b) => (b.forgetting < a.forgetting ? b : a));
   return {
     accepted: false,
-    reason: `Every mix that improves held-out recall@1 forgets too much: at least ${round(least.forgetting)} points of zero-shot agreement lost (mix ${least.mix}), more than the ${bound} allowed.`,
+    reason: `Every mix that improves held-out recall@1 clearly forgets too much: at least ${round(least.forgetting)} points of zero-shot agreement lost (mix ${least.mix}), more than the ${bound} allowed.`,
   };
 }
 

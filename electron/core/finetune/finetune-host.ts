@@ -53,7 +53,8 @@ export function estimateSeconds(pairs: number, dim: number, epochs = FINETUNE_DE
   const train = Math.round(pairs * (1 - FINETUNE_DEFAULTS.heldOutFraction));
   const batch = Math.min(FINETUNE_DEFAULTS.batchSize, Math.max(2, train));
   const perEpoch = train * (4 * dim * dim + 3 * batch * dim);
-  const evaluation = (pairs * 0.2 + PROBE_PHOTOS) * dim * dim * 2 + 4 * pairs * 0.2 * (pairs * 0.2 + FINETUNE_DEFAULTS.distractors) * dim;
+  const held = pairs * FINETUNE_DEFAULTS.heldOutFraction;
+  const evaluation = (held + PROBE_PHOTOS) * dim * dim * 2 + 4 * held * (held + FINETUNE_DEFAULTS.distractors) * dim;
   return Math.max(1, Math.round(((epochs * perEpoch + evaluation) / MACS_PER_SECOND) * 10) / 10);
 }
 

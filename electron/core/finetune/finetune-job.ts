@@ -8,6 +8,7 @@ import type { JobContext } from '../jobs/runner.js';
 import type { ActiveModel } from '../models/model-host.js';
 import type { Store } from '../store/index.js';
 import { loadModelFolder } from '../clip/model-folder.js';
+import { cachedTextEmbeddings } from '../models/text-embedding-cache.js';
 import { RpcClient } from '../workers/rpc.js';
 import { startWorker, workerEntry } from '../workers/start-worker.js';
 import { setActiveVersion } from './activation.js';
@@ -23,24 +24,6 @@ export type FinetuneJobParams = { modelId: string; epochs: number; seed: number 
 /** Library photos sampled for the forgetting probe and as recall distractors. */
 export const PROBE_PHOTOS = 1000;
 
-const ENCODE_BATCH = 64;
-
-/** Text embeddings for `texts` with the model: cached ones from the store, the rest encoded and cached. */
-export async function textEmbeddings(store: Store, model: ActiveModel, texts: readonly string[], signal: AbortSignal): Promise<Map<string, Float32Array>> {
-  const unique = [...new Set(texts)];
-  const found = store.textEmbeddings.getMany(model.id, unique);
-  const missing = unique.filter((t) => !found.has(t));
-  for (let i = 0; i < missing.length; i += ENCODE_BATCH) {
-    signal.throwIfAborted();
-    const batch = missing.slice(i, i + ENCODE_BATCH);
-    const vectors = await model.client.encodeTexts(batch);
-    const entries = batch.map((t, k) => [t, vectors[k] as Float32Array] as const);
-    store.textEmbeddings.putMany(model.id, entries);
-    for (const [t, v] of store.textEmbeddings.getMany(model.id, batch)) found.set(t, v);
-  }
-  return found;
-}
-
 /** Everything the engine needs, from the store (and the text encoder for captions not cached yet). */
 export async function gatherInput(store: Store, model: ActiveModel, signal: AbortSignal): Promise<EngineInput> {
   const pairs = store.adapterVersions.captionedPairs(model.id);
@@ -50,7 +33,7 @@ export async function gatherInput(store: Store, model: ActiveModel, signal: Abor
   const dim = pairs[0]!.vector.length;
   // The model's own classes when its record names them (a narrow model knows no dogs), else the generic list.
   const probe = (await loadModelFolder(model.dir)).manifest?.probePrompts ?? PROBE_PROMPTS;
-  const texts = await textEmbeddings(store, model, [...pairs.map((p) => p.text), ...probe], signal);
+  const texts = await cachedTextEmbeddings(store, model, [...pairs.map((p) => p.text), ...probe], signal);
   const images = new Float32Array(pairs.length * dim);
   const captions = new Float32Array(pairs.length * dim);
   pairs.forEach((p, i) => {

@@ -4,6 +4,8 @@
 // background prompt ("a photo" in the same templates) is the generic competitor that lets a photo
 // fit no category (sorting/rule.ts).
 
+import { normalizeInto } from '../vector-math.js';
+
 export const TEMPLATES = ['a photo of a {}.', 'a photo of the {}.', 'a picture of a {}.', 'an image of a {}.', 'a {}.'] as const;
 
 /** The word the background ensemble fills into the templates. */
@@ -33,10 +35,6 @@ export function meanDirection(vectors: readonly Float32Array[], what: string): F
     if (v.length !== out.length) throw new Error(`${what}: prompt embeddings of ${v.length} and ${out.length} values`);
     for (let k = 0; k < v.length; k++) out[k] = (out[k] as number) + (v[k] as number);
   }
-  let norm = 0;
-  for (let k = 0; k < out.length; k++) norm += (out[k] as number) ** 2;
-  norm = Math.sqrt(norm);
-  if (!(norm > 0)) throw new Error(`${what}: the prompts' embeddings cancel out`);
-  for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) / norm;
+  normalizeInto(out, 0, out.length, out, 0, `${what}: the mean of the prompts' embeddings`);
   return out;
 }

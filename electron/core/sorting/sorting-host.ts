@@ -3,9 +3,9 @@
 // active fine-tuned adapter applies here as it does to search), and the rule (rule.ts) applied
 // with the person's corrections. The last result is kept until the categories, the corrections,
 // the mode, the indexed photos or the model change.
-import type { ModelHost } from '../models/model-host.js';
+import type { ActiveModel, ModelHost } from '../models/model-host.js';
+import { cachedTextEmbeddings } from '../models/text-embedding-cache.js';
 import type { SearchHost } from '../search/search-host.js';
-import type { CategoryRow } from '../store/categories.js';
 import type { Store } from '../store/index.js';
 import { backgroundTexts, ensembleTexts, meanDirection, type PromptSource } from './prompts.js';
 import { applyRule, type RuleOutcome } from './rule.js';
@@ -13,12 +13,17 @@ import type { SortAssignment, SortedPhoto } from './types.js';
 
 export const SETTING_MULTI_LABEL = 'sortMultiLabel';
 
-/** One computed sorting: the rule's outcome with the rows it covers. */
+/** Photos whose place the rule is least sure of go to the review queue. */
+export const REVIEW_BELOW = 0.75;
+
+/** One computed sorting, with what the API pages through, worked out once. */
 export interface SortState {
   assignment: SortAssignment;
-  categories: CategoryRow[];
-  ids: Float64Array;
   outcome: RuleOutcome;
+  /** Not corrected and confidence below REVIEW_BELOW, least sure first. */
+  review: SortedPhoto[];
+  /** Each photo's categories (ids, best first); absent: Unsorted. */
+  placedIn: Map<number, number[]>;
 }
 
 type SortSource = PromptSource & { id: number | null; strictness: number | null };
@@ -114,13 +119,17 @@ export class SortingHost {
       categories: categories.map((c, i) => ({ id: c.id, name: c.name, photos: perCategory[i] as SortedPhoto[] })),
       unsorted,
     };
-    return { assignment, categories, ids, outcome };
+    const placedIn = new Map<number, number[]>();
+    for (const c of assignment.categories) for (const p of c.photos) placedIn.set(p.photoId, [...(placedIn.get(p.photoId) ?? []), c.id]);
+    const unsure = new Map([...assignment.categories.flatMap((c) => c.photos), ...unsorted].filter((p) => !p.corrected && p.confidence < REVIEW_BELOW).map((p) => [p.photoId, p]));
+    const review = [...unsure.values()].sort((a, b) => a.confidence - b.confidence || a.photoId - b.photoId);
+    return { assignment, outcome, review, placedIn };
   }
 
   /** Sorts the indexed photos into `sources` (a source with id null is a draft no correction points to). */
   private async sortWith(sources: readonly SortSource[], multiLabel: boolean, onProgress?: (step: string) => void) {
     const model = await this.models.active();
-    const vectors = await this.ensembles(model.id, [...sources, { name: '', prompts: [] }], (texts) => model.client.encodeTexts(texts));
+    const vectors = await this.ensembles(model, [...sources, { name: '', prompts: [] }]);
     const background = vectors.pop() as Float32Array;
     onProgress?.('scoring');
     const { service } = await this.search.service();
@@ -178,22 +187,10 @@ export class SortingHost {
     };
   }
 
-  /**
-   * Each source's ensemble vector (the background's for a source with an empty name), encoding
-   * only the texts this model has not embedded before.
-   */
-  private async ensembles(modelId: string, sources: readonly PromptSource[], encode: (texts: string[]) => Promise<Float32Array[]>): Promise<Float32Array[]> {
+  /** Each source's ensemble vector (the background's for a source with an empty name). */
+  private async ensembles(model: ActiveModel, sources: readonly PromptSource[]): Promise<Float32Array[]> {
     const textsOf = sources.map((s) => (s.name.trim() === '' ? backgroundTexts() : ensembleTexts(s)));
-    const all = [...new Set(textsOf.flat())];
-    const known = this.store.textEmbeddings.getMany(modelId, all);
-    const missing = all.filter((t) => !known.has(t));
-    if (missing.length > 0) {
-      const encoded = await encode(missing);
-      if (encoded.length !== missing.length) throw new Error(`The text encoder returned ${encoded.length} embeddings for ${missing.length} prompts.`);
-      const entries = missing.map((t, i) => [t, encoded[i] as Float32Array] as const);
-      this.store.textEmbeddings.putMany(modelId, entries);
-      for (const [t, v] of entries) known.set(t, v);
-    }
+    const known = await cachedTextEmbeddings(this.store, model, textsOf.flat());
     return textsOf.map((texts, i) => meanDirection(texts.map((t) => known.get(t) as Float32Array), `The prompts of "${sources[i]?.name ?? ''}"`));
   }
 }

@@ -93,7 +93,7 @@ export class CaptionsRepo {
 
   /**
    * Sets the person's caption of several photos in one transaction; an empty (or blank) text
-   * clears them. The text is stored as given: callers normalise it (captions/text.ts).
+   * clears them. The text is stored as given: callers normalise it (normaliseCaption in captions/sidecars.ts).
    */
   set(photoIds: readonly number[], text: string, at: number = Date.now()): { set: number; cleared: number } {
     const clear = text.trim() === '';
