@@ -2,16 +2,17 @@
 // training job, the versions it made with their figures, and which one is active (activate any
 // accepted version, none, or roll back). Captions themselves: captions.ts.
 import { z } from 'zod';
+import { FinetuneRefusal } from '../finetune/finetune-host.js';
 import { ApiError, defineOperation } from './define.js';
 import { id } from './schemas.js';
 
-/** Runs a host call whose refusals are for the person: they become conflict errors with the same words. */
+/** Runs a host call; its refusals (FinetuneRefusal) reach the person as API errors with the same words. */
 async function asked<T>(call: () => T | Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError('conflict', err instanceof Error ? err.message : String(err));
+    if (err instanceof FinetuneRefusal) throw new ApiError(err.code, err.message);
+    throw err;
   }
 }
 

@@ -24,6 +24,17 @@ import { defaultEpochs, FINETUNE_DEFAULTS, MIN_PAIRS } from './engine.js';
 import { PROBE_PHOTOS, resolveParams, runFinetuneJob } from './finetune-job.js';
 import type { AdapterVersion, FinetuneFigures, FinetuneParams } from './types.js';
 
+/** A request the person made that cannot be done as asked (too few captions, a refused version …); the message says why. */
+export class FinetuneRefusal extends Error {
+  constructor(
+    readonly code: 'conflict' | 'not-found',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FinetuneRefusal';
+  }
+}
+
 export interface FinetuneDeps {
   store: Store;
   models: ModelHost;
@@ -94,7 +105,7 @@ export class FinetuneHost {
     const modelId = this.modelIdNow();
     const usable = this.deps.store.adapterVersions.countUsable(modelId);
     if (usable < MIN_PAIRS) {
-      throw new Error(`Fine-tuning needs at least ${MIN_PAIRS} captioned photos that ${modelId} has indexed; there are ${usable}. Caption more photos first.`);
+      throw new FinetuneRefusal('conflict', `Fine-tuning needs at least ${MIN_PAIRS} captioned photos that ${modelId} has indexed; there are ${usable}. Caption more photos first.`);
     }
     const { epochs, seed } = resolveParams({ epochs: defaultEpochs(usable), ...params });
     const handle = this.deps.jobs.start('finetune', { modelId, epochs, seed }, (ctx) =>
@@ -127,9 +138,9 @@ export class FinetuneHost {
     const model = await this.deps.models.active();
     if (versionId !== null) {
       const row = this.deps.store.adapterVersions.get(versionId);
-      if (!row) throw new Error(`There is no adapter version ${versionId}.`);
-      if (!row.accepted) throw new Error(`Version ${versionId} was refused when it was trained (${row.reason ?? 'it did not evaluate better'}), so it cannot be made active.`);
-      if (row.modelId !== model.id) throw new Error(`Version ${versionId} was trained for ${row.modelId}, but ${model.id} is active: switch to ${row.modelId} first.`);
+      if (!row) throw new FinetuneRefusal('not-found', `There is no adapter version ${versionId}: see shoebox finetune list.`);
+      if (!row.accepted) throw new FinetuneRefusal('conflict', `Version ${versionId} was refused when it was trained (${row.reason ?? 'it did not evaluate better'}), so it cannot be made active.`);
+      if (row.modelId !== model.id) throw new FinetuneRefusal('conflict', `Version ${versionId} was trained for ${row.modelId}, but ${model.id} is active: switch to ${row.modelId} first.`);
       this.pairFor(versionId); // load and check the weights before the setting changes
     }
     setActiveVersion(this.deps.store.settings, model.id, versionId);

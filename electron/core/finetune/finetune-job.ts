@@ -48,16 +48,19 @@ export async function gatherInput(store: Store, model: ActiveModel, signal: Abor
   // The probe's photos: an even sample of the library (captioned or not: the prompts do not depend
   // on the captions); the first ones also serve as recall distractors.
   // Uncaptioned photos first: only they may serve as distractors.
-  const all = store.embeddings.loadAll(model.id);
+  // In photo order, not storage order (indexing commits in whatever order decoding finishes), so
+  // the same library gives the same sample; only the sampled photos' vectors are read.
+  const ids = store.embeddings.indexedIds(model.id);
   const captioned = new Set(pairs.map((p) => p.photoId));
-  // Rows in photo order, not storage order (indexing commits in whatever order decoding finishes),
-  // so the same library gives the same sample.
-  const byPhoto = Array.from(all.ids.keys()).sort((a, b) => (all.ids[a] as number) - (all.ids[b] as number));
-  const sample = Array.from(evenSample(all.ids.length, PROBE_PHOTOS), (k) => byPhoto[k] as number);
-  const free = sample.filter((r) => !captioned.has(all.ids[r] as number));
-  const rows = [...free, ...sample.filter((r) => captioned.has(all.ids[r] as number))];
+  const sample = Array.from(evenSample(ids.length, PROBE_PHOTOS), (k) => ids[k] as number);
+  const free = sample.filter((id) => !captioned.has(id));
+  const rows = [...free, ...sample.filter((id) => captioned.has(id))];
   const library = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => library.set(all.matrix.subarray(r * dim, (r + 1) * dim), i * dim));
+  rows.forEach((id, i) => {
+    const v = store.embeddings.get(id, model.id);
+    if (!v || v.length !== dim) throw new Error(`The embedding of photo ${id} has ${v?.length ?? 0} values, expected ${dim}: re-index the library.`);
+    library.set(v, i * dim);
+  });
   return {
     dim,
     pairs: pairs.length,

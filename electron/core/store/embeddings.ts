@@ -22,6 +22,7 @@ export class EmbeddingsRepo {
   private readonly dimStmt;
   private readonly iterIndexedStmt;
   private readonly deleteModelStmt;
+  private readonly indexedIdsStmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -40,6 +41,7 @@ export class EmbeddingsRepo {
     this.dimStmt = db.prepare<[string], number>(`SELECT e.dim ${indexed} LIMIT 1`).pluck();
     this.iterIndexedStmt = db.prepare<[string], [number, Buffer]>(`SELECT e.photo_id, e.vector ${indexed}`).raw();
     this.deleteModelStmt = db.prepare<[string]>('DELETE FROM embeddings WHERE model_id = ?');
+    this.indexedIdsStmt = db.prepare<[string], number>(`SELECT e.photo_id ${indexed} ORDER BY e.photo_id`).pluck();
   }
 
   /** Stores the vector (normalised to unit length) for (photo, model), replacing any earlier one. */
@@ -60,6 +62,11 @@ export class EmbeddingsRepo {
   /** Number of indexed photos with an embedding for the model (= rows loadAll would return). */
   countIndexed(modelId: string): number {
     return this.countIndexedStmt.get(modelId)!;
+  }
+
+  /** Ids of the indexed photos with an embedding for the model, ascending (no vectors read). */
+  indexedIds(modelId: string): number[] {
+    return this.indexedIdsStmt.all(modelId);
   }
 
   /** Deletes every embedding of a model (e.g. when a model is removed). Returns the rows deleted. */
