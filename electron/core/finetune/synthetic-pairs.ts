@@ -5,6 +5,7 @@
 // poorly and a linear adapter can learn the correction. Probe prompts are single concepts in the
 // original space; the library is more photos of the same world.
 import { Rng } from '../synthetic/rng.js';
+import type { EngineInput } from './engine.js';
 
 export interface SyntheticPairsOptions {
   pairs: number;
@@ -20,16 +21,8 @@ export interface SyntheticPairsOptions {
   shuffledCaptions?: boolean;
 }
 
-export interface SyntheticPairs {
-  dim: number;
-  pairs: number;
-  images: Float32Array;
-  texts: Float32Array;
-  library: Float32Array;
-  libraryCount: number;
-  prompts: Float32Array;
-  promptCount: number;
-}
+/** What the engine takes, without the parts a real library adds (distractor rows, caption groups). */
+export type SyntheticPairs = Omit<EngineInput, 'distractorRows' | 'groups'>;
 
 export function syntheticPairs(o: SyntheticPairsOptions): SyntheticPairs {
   const d = o.dim;
