@@ -11,9 +11,10 @@
 // tried; broken embedded metadata is no caption, as for the rest of a photo's EXIF (imaging/exif.ts).
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import exifr from 'exifr';
 import type { ImportedCaptionSource } from '../store/captions.js';
+import { childElements, parseXml, XMP_NS } from '../xmp-document.js';
 
 /** The longest caption, in characters (user's or imported). */
 export const MAX_CAPTION_CHARS = 2000;
@@ -43,11 +44,7 @@ export class CaptionFileError extends Error {
   }
 }
 
-const NS = {
-  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
-  dc: 'http://purl.org/dc/elements/1.1/',
-  xml: 'http://www.w3.org/XML/1998/namespace',
-} as const;
+const NS = XMP_NS;
 
 // C0 controls other than tab, line feed, form feed and carriage return, and DEL: not text.
 const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
@@ -147,7 +144,7 @@ export async function readXmpSidecar(file: string): Promise<string | null> {
  * saying why when the packet is not XML or the description is too long.
  */
 export function xmpDescription(xml: string): string | null {
-  const doc = parseXml(xml);
+  const doc = parseXml(xml, (message) => new Error(message));
   let value: string | null = null;
   for (const element of Array.from(doc.getElementsByTagNameNS(NS.dc, 'description'))) {
     value = descriptionValue(element);
@@ -179,29 +176,6 @@ function descriptionValue(element: Element): string | null {
     .map((li) => ({ lang: (li.getAttributeNS(NS.xml, 'lang') || li.getAttribute('xml:lang') || '').toLowerCase(), text: li.textContent ?? '' }))
     .filter((item) => normaliseCaption(item.text) !== '');
   return (items.find((i) => i.lang === 'x-default') ?? items[0])?.text ?? null;
-}
-
-function parseXml(text: string): Document {
-  let problem: string | null = null;
-  const onError = (level: 'warning' | 'error' | 'fatalError', message: string): void => {
-    if (level === 'warning') return;
-    problem ??= message.split('\n')[0] ?? message;
-    throw new Error(message);
-  };
-  try {
-    return new DOMParser({ onError }).parseFromString(text, 'text/xml');
-  } catch (err) {
-    // xmldom wraps what onError throws: name the parser's own first complaint instead.
-    throw new Error(`it is not valid XML (${problem ?? (err as Error).message.split('\n')[0]})`);
-  }
-}
-
-function childElements(parent: Element): Element[] {
-  const out: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === node.ELEMENT_NODE) out.push(node as Element);
-  }
-  return out;
 }
 
 // What cameras and phones write into ImageDescription by themselves: not a caption.

@@ -2,14 +2,10 @@
 // lr:hierarchicalSubject (darktable reads only the latter, Immich and digiKam either), as
 // rdf:Bag items. An existing sidecar keeps everything it has; only the missing subjects are
 // added, so merging twice gives the same bytes as merging once (a resumed export relies on it).
-import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { childElements, parseXml, XMP_NS } from '../xmp-document.js';
 
-const NS = {
-  xmlns: 'http://www.w3.org/2000/xmlns/',
-  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
-  dc: 'http://purl.org/dc/elements/1.1/',
-  lr: 'http://ns.adobe.com/lightroom/1.0/',
-} as const;
+const NS = XMP_NS;
 
 /** The properties written, each with the prefix used when the sidecar has none bound to it. */
 const PROPERTIES = [
@@ -38,7 +34,7 @@ export class XmpError extends Error {
  * every subject was there already. Throws XmpError when `existing` is not XML or has no rdf:RDF.
  */
 export function mergeSubjects(existing: string | null, subjects: readonly string[]): { text: string; changed: boolean } {
-  const doc = parse(existing ?? EMPTY_SIDECAR);
+  const doc = parseXml(existing ?? EMPTY_SIDECAR, (message) => new XmpError(message));
   const rdf = doc.getElementsByTagNameNS(NS.rdf, 'RDF')[0];
   if (!rdf) throw new XmpError('it has no rdf:RDF element');
   let changed = false;
@@ -56,21 +52,6 @@ export function mergeSubjects(existing: string | null, subjects: readonly string
   }
   const text = new XMLSerializer().serializeToString(doc);
   return { text, changed };
-}
-
-function parse(text: string): Document {
-  let problem: string | null = null;
-  const onError = (level: 'warning' | 'error' | 'fatalError', message: string): void => {
-    if (level === 'warning') return;
-    problem ??= message.split('\n')[0] ?? message;
-    throw new XmpError(message);
-  };
-  try {
-    return new DOMParser({ onError }).parseFromString(text, 'text/xml');
-  } catch (err) {
-    // xmldom wraps what onError throws: name the parser's own first complaint instead.
-    throw new XmpError(`it is not valid XML (${problem ?? (err as Error).message.split('\n')[0]})`);
-  }
 }
 
 /** The rdf:Bag (or rdf:Seq / rdf:Alt) of a property, created in the first rdf:Description when absent. */
@@ -114,10 +95,3 @@ function bindPrefix(at: Element, ns: string, wanted: string): string {
   return prefix;
 }
 
-function childElements(parent: Element, ns: string, local: string): Element[] {
-  const out: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === node.ELEMENT_NODE && (node as Element).namespaceURI === ns && (node as Element).localName === local) out.push(node as Element);
-  }
-  return out;
-}
