@@ -83,12 +83,7 @@ export async function renderPool(dir: string, seed: number, count = POOL): Promi
 }
 
 function shuffled<T>(items: readonly T[], rng: Rng): T[] {
-  const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [a[i], a[j]] = [a[j] as T, a[i] as T];
-  }
-  return a;
+  return rng.shuffle([...items]);
 }
 
 /** The experiment's library: IN_PHOTOS of its categories' values, OUT_PHOTOS of the left-out ones. */

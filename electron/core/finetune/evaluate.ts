@@ -58,12 +58,7 @@ export function splitPairs(n: number, fraction: number, minHeldOut: number, seed
   if (held < 1) throw new Error(`fine-tuning: ${n} pairs are too few to hold any out`);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const rng = new Rng(seed ^ 0x5eed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    const tmp = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = tmp;
-  }
+  rng.shuffle(order);
   const heldOut = order.slice(0, held).sort();
   const train = order.slice(held).sort();
   return { train, heldOut };

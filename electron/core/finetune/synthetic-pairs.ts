@@ -58,7 +58,7 @@ export function syntheticPairs(o: SyntheticPairsOptions): SyntheticPairs {
   const texts = new Float32Array(n * d);
   const scenes = Array.from({ length: n }, sample);
   scenes.forEach((s, i) => images.set(embed(s, gapImage, (c) => c), i * d));
-  const order = o.shuffledCaptions ? [...scenes.keys()].sort(() => rng.next() - 0.5) : [...scenes.keys()];
+  const order = o.shuffledCaptions ? rng.shuffle([...scenes.keys()]) : [...scenes.keys()];
   order.forEach((from, i) => texts.set(embed(scenes[from]!, gapText, (c) => rename[c] as number), i * d));
   const libraryCount = o.libraryCount ?? 1000;
   const library = new Float32Array(libraryCount * d);

@@ -48,12 +48,7 @@ export interface TrainResult {
 /** The batches of one epoch: a seeded shuffle cut into near-equal batches of at most `size`. */
 export function epochBatches(n: number, size: number, rng: Rng): Int32Array[] {
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    const tmp = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = tmp;
-  }
+  rng.shuffle(order);
   const count = Math.max(1, Math.ceil(n / size));
   const batches: Int32Array[] = [];
   for (let b = 0; b < count; b++) batches.push(order.subarray(Math.floor((b * n) / count), Math.floor(((b + 1) * n) / count)));

@@ -38,6 +38,17 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
 
+  /** Shuffles `items` in place (Fisher–Yates, last to first) and returns it. */
+  shuffle<A extends { length: number; [i: number]: unknown }>(items: A): A {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const tmp = items[i];
+      items[i] = items[j];
+      items[j] = tmp;
+    }
+    return items;
+  }
+
   /** A new independent stream derived from this one (for per-scene determinism). */
   fork(): Rng {
     return new Rng(Math.floor(this.next() * 4294967296));
