@@ -57,14 +57,14 @@ test('a two-sided adapter set after the index loaded rebuilds it; one set before
   await withCore(async (core, [a, b, c]) => {
     const before = await scores(core, a!);
     assert.ok(Math.abs(before.get(b!)! - 0) < 2e-3, `identity: a·b = 0, got ${before.get(b!)}`);
-    core.search.setAdapter(shear());
+    core.search.useAdapters(() => shear());
     await new Promise((r) => setImmediate(r)); // the host checks the loaded service asynchronously
     const after = await scores(core, a!);
     assert.ok(Math.abs(after.get(b!)! - Math.SQRT1_2) < 2e-3, `sheared: a·b = 1/√2, got ${after.get(b!)}`);
     assert.ok(Math.abs(after.get(c!)! - 2 / Math.sqrt(5)) < 2e-3, `sheared: a·c = 2/√5, got ${after.get(c!)}`);
   });
   await withCore(async (core, [a, b]) => {
-    core.search.setAdapter(shear());
+    core.search.useAdapters(() => shear());
     const first = await scores(core, a!);
     assert.ok(Math.abs(first.get(b!)! - Math.SQRT1_2) < 2e-3, `adapter applied at load: got ${first.get(b!)}`);
   });

@@ -1,17 +1,13 @@
 // Fine-tuning for the active model: the job that trains and evaluates an adapter pair on the
 // captioned photos' stored embeddings, the versions it made, and which one is active per model
 // (a setting per model, so switching models deactivates it and switching back restores it).
-// The host keeps the search adapter in step: at open, on every model restart or switch
-// (models.onRestart), and whenever a version is activated, used or rolled back.
+// Search asks the host for a model's adapter whenever its index loads (search-host.ts useAdapters);
+// the host tells it when a version is activated, used or rolled back.
 //
 // Defaults (engine.ts FINETUNE_DEFAULTS; the evidence is in docs/FINETUNING.md): the captions'
 // side is adapted and photos keep their vectors; about 40 Adam steps (defaultEpochs: 5..30
 // epochs), batch 128, lr 1e-3, L2 0.1 toward the identity, mix grid 0..1 by 0.1, forgetting bound
 // 2 points, 20 % held out (≥ 4), at least 10 usable captioned photos.
-import { readFileSync, realpathSync } from 'node:fs';
-import path from 'node:path';
-import { idFromFolderName } from '../clip/model-folder.js';
-import { MODEL_ID } from '../clip/model-record.js';
 import type { JobRunner } from '../jobs/runner.js';
 import type { ModelHost } from '../models/model-host.js';
 import { identityAdapter, type EmbeddingAdapter } from '../search/adapter.js';
@@ -70,25 +66,16 @@ export function estimateSeconds(pairs: number, dim: number, epochs = FINETUNE_DE
 }
 
 export class FinetuneHost {
-  /** The model the search adapter was last set for, and that adapter. */
-  private appliedModel: string | null = null;
-  private applied: EmbeddingAdapter = identityAdapter;
   private readonly pairs = new Map<number, AdapterPair>();
 
   constructor(private readonly deps: FinetuneDeps) {
-    // After a switch the new model is already stored as the choice (or, after a crash, the same one).
-    deps.models.onRestart(() => this.applyFor(this.modelIdNow()));
-    try {
-      this.applyFor(this.modelIdNow());
-    } catch (err) {
-      // A corrupt setting or version must not stop the library from opening: search runs unadapted.
-      process.emitWarning(`The fine-tuned adapter could not be applied: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    // Search asks for a model's adapter when it loads (at the first search, after a switch or a
+    // restart), so nothing is read at start-up.
+    deps.search.useAdapters((modelId) => this.adapterFor(modelId));
   }
 
   async status(): Promise<FinetuneStatus> {
     const model = await this.deps.models.active();
-    this.applyFor(model.id);
     const usable = this.deps.store.adapterVersions.countUsable(model.id);
     return {
       modelId: model.id,
@@ -101,8 +88,8 @@ export class FinetuneHost {
   }
 
   /** Starts a training job; returns its id. Throws (with a message for the person) when there are too few captions. */
-  start(params: Partial<FinetuneParams>): number {
-    const modelId = this.modelIdNow();
+  async start(params: Partial<FinetuneParams>): Promise<number> {
+    const modelId = (await this.deps.models.active()).id;
     const usable = this.deps.store.adapterVersions.countUsable(modelId);
     if (usable < MIN_PAIRS) {
       throw new FinetuneRefusal('conflict', `Fine-tuning needs at least ${MIN_PAIRS} captioned photos that ${modelId} has indexed; there are ${usable}. Caption more photos first.`);
@@ -114,7 +101,7 @@ export class FinetuneHost {
           store: this.deps.store,
           model: () => this.deps.models.active(),
           committed: (version, activated) => {
-            if (activated) this.applyFor(version.modelId, true);
+            if (activated) this.deps.search.refreshAdapter();
           },
         },
         { modelId, epochs, seed },
@@ -144,14 +131,14 @@ export class FinetuneHost {
       this.pairFor(versionId); // load and check the weights before the setting changes
     }
     setActiveVersion(this.deps.store.settings, model.id, versionId);
-    this.applyFor(model.id, true);
+    this.deps.search.refreshAdapter();
   }
 
   /** Back to the version that was active before the current one (or none). */
   async rollback(): Promise<{ from: number | null; to: number | null }> {
     const model = await this.deps.models.active();
     const r = this.deps.store.adapterVersions.transaction(() => rollbackVersion(this.deps.store.settings, model.id));
-    this.applyFor(model.id, true);
+    this.deps.search.refreshAdapter();
     return r;
   }
 
@@ -159,16 +146,6 @@ export class FinetuneHost {
   adapterFor(modelId: string): EmbeddingAdapter {
     const id = activeVersion(this.deps.store.settings, modelId);
     return id === null ? identityAdapter : this.pairFor(id);
-  }
-
-  /** Sets the search adapter for the model when it differs from the one applied (or always, with force). */
-  private applyFor(modelId: string, force = false): void {
-    const adapter = this.adapterFor(modelId);
-    if (!force && modelId === this.appliedModel && adapter.id === this.applied.id) return;
-    this.appliedModel = modelId;
-    if (adapter.id === this.applied.id && !force) return;
-    this.applied = adapter;
-    this.deps.search.setAdapter(adapter);
   }
 
   private pairFor(versionId: number): AdapterPair {
@@ -180,26 +157,6 @@ export class FinetuneHost {
       this.pairs.set(versionId, pair);
     }
     return pair;
-  }
-
-  /**
-   * The active model's id without starting it: the stored choice, or with --model the folder's
-   * manifest id (else its name), as model-folder.ts reads it.
-   */
-  private modelIdNow(): string {
-    const override = this.deps.models.overrideDir();
-    if (!override) return this.deps.models.chosenId();
-    try {
-      const record = JSON.parse(readFileSync(path.join(override, 'manifest.json'), 'utf8')) as { id?: unknown };
-      if (typeof record.id === 'string' && MODEL_ID.test(record.id)) return record.id;
-    } catch {
-      // no manifest: the folder's name
-    }
-    try {
-      return idFromFolderName(realpathSync(override));
-    } catch {
-      return idFromFolderName(override);
-    }
   }
 }
 

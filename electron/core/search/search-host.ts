@@ -1,7 +1,7 @@
 // The search index's lifecycle for the active model: loaded from the store on the first search,
 // kept current as the index job commits new vectors, dropped (and reloaded lazily) when photos
-// leave the library or the model restarts, and closed with the core. The adapter a fine-tuned
-// model brings is wired here, so every loaded index applies it.
+// leave the library or the model restarts, and closed with the core. Each load asks which adapter
+// the model has (fine-tuning's active version, see useAdapters), so every loaded index applies it.
 import type { ModelHost } from '../models/model-host.js';
 import type { Store } from '../store/index.js';
 import { identityAdapter, type EmbeddingAdapter } from './adapter.js';
@@ -11,11 +11,13 @@ import { SearchService } from './search-service.js';
 export interface LoadedSearch {
   service: SearchService;
   index: EmbeddingIndex;
+  /** The model whose embeddings the index holds. */
+  modelId: string;
 }
 
 export class SearchHost {
   private search: Promise<LoadedSearch> | null = null;
-  private adapter: EmbeddingAdapter = identityAdapter;
+  private adapterOf: (modelId: string) => EmbeddingAdapter = () => identityAdapter;
   private changes = 0;
 
   constructor(
@@ -59,15 +61,30 @@ export class SearchHost {
       .catch(() => undefined);
   }
 
-  /** Applies an adapter to every search from now on; a loaded index is rebuilt when its image side changes. */
-  setAdapter(adapter: EmbeddingAdapter): void {
-    this.adapter = adapter;
+  /** Where a model's adapter comes from (fine-tuning's active version); asked whenever the index loads. */
+  useAdapters(adapterOf: (modelId: string) => EmbeddingAdapter): void {
+    this.adapterOf = adapterOf;
+    this.refreshAdapter();
+  }
+
+  /** The loaded model's adapter may have changed (a version used or rolled back): applied at once; a changed image side rebuilds the index. */
+  refreshAdapter(): void {
     this.changes++;
     void this.search
       ?.then((s) => {
-        if (s.service.setAdapter(adapter)) this.invalidate();
+        if (s.service.setAdapter(this.adapterFor(s.modelId))) this.invalidate();
       })
       .catch(() => undefined);
+  }
+
+  /** The model's adapter; one that cannot be loaded leaves search unadapted rather than broken. */
+  private adapterFor(modelId: string): EmbeddingAdapter {
+    try {
+      return this.adapterOf(modelId);
+    } catch (err) {
+      process.emitWarning(`The fine-tuned adapter for ${modelId} could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+      return identityAdapter;
+    }
   }
 
   /** Stops the index's scan threads. */
@@ -80,12 +97,12 @@ export class SearchHost {
     const model = await this.models.active();
     const info = model.client.info();
     const index = new EmbeddingIndex(info.embedDim);
-    const service = new SearchService({ index, encodeText: (texts) => model.client.encodeTexts(texts), adapter: this.adapter });
+    const service = new SearchService({ index, encodeText: (texts) => model.client.encodeTexts(texts), adapter: this.adapterFor(model.id) });
     const { ids, matrix, dim } = this.store.embeddings.loadAll(model.id);
     if (ids.length > 0) {
       if (dim !== info.embedDim) throw new Error(`Stored embeddings have ${dim} dimensions but ${model.id} makes ${info.embedDim}: re-index the library.`);
       service.loadImages(ids, matrix);
     }
-    return { service, index };
+    return { service, index, modelId: model.id };
   }
 }
