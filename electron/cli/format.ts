@@ -8,7 +8,15 @@ export function printResult<T>(json: boolean, result: T, print: (r: T) => void):
   else print(result);
 }
 
-export function printHits(hits: ApiOutput<'search.text'>['hits'], terms: ApiOutput<'search.text'>['terms'] | null, like?: string): void {
+/** A text search's hits; under the relevance floor (docs/SEARCH.md) it says when none is a good match and marks the weaker ones. */
+export function printTextHits(r: ApiOutput<'search.text'>): void {
+  printHits(r.hits, r.terms);
+  if (r.hits.length === 0) return;
+  if (r.strong === 0) console.log(r.understood ? 'No good matches: these are the closest photos, none of them a good match.' : 'No good matches: the model does not know these words; these are the closest photos anyway.');
+  else if (r.hits.some((h) => !h.strong)) console.log(`${r.strong} good ${r.strong === 1 ? 'match' : 'matches'} in the library; the other photos listed are weaker matches.`);
+}
+
+export function printHits(hits: ApiOutput<'search.similar'>['hits'], terms: ApiOutput<'search.text'>['terms'] | null, like?: string): void {
   if (like) console.log(`Most like ${like}:`);
   if (terms && terms.length > 1) console.log(`Query: ${terms.map((t) => `${t.weight >= 0 ? '+' : '-'}${Math.abs(t.weight)}×"${t.text}"`).join(' ')}`);
   if (hits.length === 0) {

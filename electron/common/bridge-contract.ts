@@ -11,6 +11,8 @@ export const IPC = {
   api: 'shoebox:api',
   /** invoke() → string | null: a folder the person chose in the system dialog */
   pickFolder: 'shoebox:pick-folder',
+  /** invoke(photoId) → ApiReply<null>: the system file manager opens on that photo's file */
+  showInFolder: 'shoebox:show-in-folder',
   /** main → renderer: one JobEvent */
   jobEvent: 'shoebox:job-event',
 } as const;
@@ -34,4 +36,6 @@ export interface ShoeboxBridge {
   /** Returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void;
   pickFolder(): Promise<string | null>;
+  /** The file manager opens on the photo (found by id in the library; the page never names a path). */
+  showInFolder(photoId: number): Promise<ApiReply<null>>;
 }

@@ -53,6 +53,17 @@ export function isTrustedSender(frameUrl: string | null | undefined): boolean {
   return isAppUrl(frameUrl);
 }
 
+/**
+ * May a page use a web permission? Only writing text to the clipboard ("Copy paths"; Chromium's
+ * sanitized write, never a read) and full screen (the viewer's "F"), and only our own page:
+ * every other permission is refused.
+ */
+const PAGE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
+
+export function permissionAllowed(permission: string, requestingUrl: string | null | undefined): boolean {
+  return PAGE_PERMISSIONS.has(permission) && isAppUrl(requestingUrl);
+}
+
 /** Longest link handed to the system browser; longer ones are more likely smuggled data than a link. */
 export const MAX_EXTERNAL_URL_LENGTH = 2048;
 

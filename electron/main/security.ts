@@ -1,16 +1,16 @@
-// Hardening of every web page Electron creates. The session: CSP header, permissions denied, no
-// network or file requests from pages, no spell-checker downloads. Every web contents (ours, or a
+// Hardening of every web page Electron creates. The session: CSP header, permissions denied (but
+// our page's clipboard writes and full screen), no network or file requests from pages, no spell-checker downloads. Every web contents (ours, or a
 // future popup/webview): no webviews, no navigation away from our page, window.open refused,
 // http(s) links handed to the person's browser after they confirm. (Window options: main.ts.)
 import { app, dialog, shell, type Session, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY, externalLinkDecision, isAppUrl, navigationDecision } from './policy.js';
+import { CONTENT_SECURITY_POLICY, externalLinkDecision, isAppUrl, navigationDecision, permissionAllowed } from './policy.js';
 
 /** Schemes a page may not request at all: Shoebox's page makes no network requests and reads no files. */
 const BLOCKED_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
 export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl)));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
   session.setDevicePermissionHandler(() => false);
   session.setSpellCheckerEnabled(false);
   session.webRequest.onBeforeRequest((details, callback) => {

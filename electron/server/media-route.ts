@@ -4,10 +4,13 @@
 // The file is opened and verified by the core before anything is sent, and everything sent is read
 // from that one descriptor: the path is never opened again (a folder on it may have been swapped
 // for a symlink since the check). The descriptor is closed on every way out.
+// A photo's original that cannot be sent says why, in a status and the X-Shoebox-Problem header:
+// 404 `missing` (gone from disk since indexing), 422 `unreadable` (there, but not a readable
+// file); any other refusal stays a plain 404 that tells nothing about the disk.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Shoebox } from '../core/shoebox.js';
-import { openMedia, openMediaPath, type OpenedMedia } from '../core/api/media.js';
+import { openMedia, openMediaPath, originalProblem, type OpenedMedia, type OriginalDiagnosis } from '../core/api/media.js';
 import { MEDIA_RESPONSE_HEADERS } from '../common/media.js';
 import { sendText } from './responses.js';
 
@@ -24,6 +27,12 @@ async function open(core: Shoebox, rawPath: string): Promise<OpenedMedia | null>
   return null;
 }
 
+/** Why `/media/photo/<id>` could not be opened, when the disk says so (an unknown id, or a file outside the library folders, does not). */
+async function photoProblem(core: Shoebox, rawPath: string): Promise<OriginalDiagnosis | null> {
+  const m = /^photo\/(.+)$/.exec(rawPath);
+  return m && ID.test(m[1]!) ? originalProblem(core, Number(m[1])) : null;
+}
+
 export async function handleMedia(core: Shoebox, rawPath: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   for (const [name, value] of Object.entries(MEDIA_RESPONSE_HEADERS)) res.setHeader(name, value);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -33,7 +42,13 @@ export async function handleMedia(core: Shoebox, rawPath: string, req: IncomingM
   }
   const media = await open(core, rawPath);
   if (!media) {
-    sendText(res, 404, 'No such photo, or it is not inside a library folder.');
+    const problem = await photoProblem(core, rawPath);
+    if (problem) {
+      res.setHeader('X-Shoebox-Problem', problem.problem);
+      sendText(res, problem.problem === 'missing' ? 404 : 422, `The photo's file cannot be shown: ${problem.reason}.`);
+    } else {
+      sendText(res, 404, 'No such photo, or it is not inside a library folder.');
+    }
     return;
   }
   let streaming = false;

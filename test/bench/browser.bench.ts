@@ -8,9 +8,11 @@
 //               shown (what the person waits for after the last key; it includes the UI's 60 ms
 //               debounce), the debounce itself, and request → results shown; the API alone from
 //               Node beside it. The first search after start (it loads the index) is reported apart.
+//   scrubber    a click on the timeline's scrubber at a random height → every cell in view showing
+//               its thumbnail, timed in the page (pointerdown → the frame where the last one shows)
 //   grid pages  PhotoQueries.page() at 100k on the same database: the grid index (migration 002)
 //               beside the version-1 plan (photos_status index + a sort of every photo).
-// Library: test/support/large-library.ts, with random unit embeddings of the bundled model's size
+// Library: test/support/large-library.ts (capture dates over ten years, for the timeline), with random unit embeddings of the bundled model's size
 // (rankings are meaningless; the work per query is the same). About a minute on 2 cores.
 // Run: npx tsx test/bench/browser.bench.ts   (or `npm run bench -- browser`)
 import { readFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const PHOTOS = 100_000;
 const COLD_RUNS = 5;
 const WARM_LOADS = 5;
 const QUERIES = 20;
+const JUMPS = 20;
 const RESULTS = 200; // what the UI asks for (App.svelte)
 const repo = path.resolve(import.meta.dirname, '../..');
 const MODEL_DIR = path.join(repo, 'models', 'shoebox-mini');
@@ -144,6 +147,47 @@ export interface BrowserBenchResult {
   firstSearchMs: number;
   searches: SearchTiming[];
   apiMs: number[];
+  /** Scrubber click → every cell in view showing its thumbnail, ms. */
+  scrubberJumpMs: number[];
+}
+
+/**
+ * Arms a watcher: window.__jumped resolves with the ms from the next pointerdown on the scrubber
+ * to the frame where every cell in the grid's view shows its loaded thumbnail.
+ */
+const ARM_JUMP = `(window.__jumped = new Promise((resolve) => {
+  document.querySelector('[data-testid=scrubber]').addEventListener('pointerdown', () => {
+    const start = performance.now();
+    const check = () => {
+      const grid = document.querySelector('[data-testid=photo-grid]');
+      const view = grid.getBoundingClientRect();
+      const cells = Array.from(grid.querySelectorAll('.cell')).filter((c) => {
+        const r = c.getBoundingClientRect();
+        return r.bottom > view.top && r.top < view.bottom;
+      });
+      const shown = cells.length > 0 && cells.every((c) => {
+        const img = c.querySelector('img');
+        return img !== null && img.complete && img.naturalWidth > 0;
+      });
+      if (shown) resolve(performance.now() - start);
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }, { capture: true, once: true });
+}), 0)`;
+
+/** Clicks the scrubber at random heights and times each jump to its thumbnails. */
+async function timeScrubberJumps(page: Page): Promise<number[]> {
+  const box = await page.getByTestId('scrubber').boundingBox();
+  if (!box) throw new Error('browser bench: the timeline scrubber is not shown');
+  const rng = new Rng(41);
+  const out: number[] = [];
+  for (let i = 0; i < JUMPS; i++) {
+    await page.evaluate(ARM_JUMP);
+    await page.mouse.click(box.x + box.width / 2, box.y + 4 + rng.next() * (box.height - 8));
+    out.push((await within('a scrubber jump to show its thumbnails', page.evaluate('window.__jumped'))) as number);
+  }
+  return out;
 }
 
 /** page() at 100k: the grid index beside the version-1 plan, p50 of a few calls per offset. */
@@ -205,7 +249,7 @@ export async function runBrowserBench(): Promise<BrowserBenchResult | null> {
   const servers: ServerProcess[] = []; // every server started; all stopped in the end
   try {
     const built = performance.now();
-    const { dataDir } = await writeLargeLibrary(work, { photos: PHOTOS, thumbnails: 8, embeddings: { modelId: manifest.id, dim: config.embed_dim, seed: 5 } });
+    const { dataDir } = await writeLargeLibrary(work, { photos: PHOTOS, thumbnails: 8, timeline: true, embeddings: { modelId: manifest.id, dim: config.embed_dim, seed: 5 } });
     const buildS = (performance.now() - built) / 1000;
 
     // Cold starts: a fresh server process and a fresh browser context (no cache) each time. The
@@ -250,6 +294,10 @@ export async function runBrowserBench(): Promise<BrowserBenchResult | null> {
       apiMs.push(performance.now() - t0);
     }
     await page.context().close();
+    const { page: timeline } = await openPage(browser);
+    await openGrid(timeline, server.launchUrl);
+    const scrubberJumpMs = await timeScrubberJumps(timeline);
+    await timeline.context().close();
     await server.stop();
 
     const result: BrowserBenchResult = {
@@ -258,6 +306,7 @@ export async function runBrowserBench(): Promise<BrowserBenchResult | null> {
       firstSearchMs: firstTiming.frame - firstTiming.key,
       searches,
       apiMs,
+      scrubberJumpMs,
     };
     report(result, buildS, config.embed_dim);
     console.log(`\nGrid pages at ${PHOTOS.toLocaleString('en-US')} photos: PhotoQueries.page(filter, offset, ${RESULTS}) incl. its count, p50 of 9 calls, same database`);
@@ -302,6 +351,8 @@ function report(r: BrowserBenchResult, buildS: number, dim: number): void {
     `First search after start (loads the ${n}-photo index): ${ms(r.firstSearchMs)} ms from the last key.` +
       (extra > 0 ? ` ${extra} of ${s.length} queries sent more than one request (a key came later than the debounce).` : ''),
   );
+  console.log(`\nTimeline at ${n} photos (ten years of dates): a click on the scrubber at a random height:`);
+  console.table([row('scrubber jump → thumbnails shown (every cell in view)', r.scrubberJumpMs)]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runBrowserBench();

@@ -87,7 +87,8 @@ test('browser mode: caption photos in the viewer, fine-tune, search the new word
   const shownIds: number[] = [];
   for (let i = 0; i < 3; i++) shownIds.push(Number(await cells.nth(i).getAttribute('data-photo-id')));
   const byId = new Map(photos.map((p) => [p.id, p]));
-  await cells.first().click();
+  // A double click opens a photo (a single click selects it).
+  await cells.first().dblclick();
   const viewer = page.getByTestId('viewer');
   await viewer.waitFor();
   await viewer.getByTestId('viewer-meta').waitFor();

@@ -17,6 +17,8 @@ export interface LargeLibraryOptions {
   thumbnails?: number;
   /** Writes a random unit vector per photo for this model (its id and embedding size). */
   embeddings?: { modelId: string; dim: number; seed?: number };
+  /** Capture dates for the timeline (largeLibraryTimelineTakenAt) instead of one a minute. */
+  timeline?: boolean;
 }
 
 export interface LargeLibrary {
@@ -28,6 +30,22 @@ export interface LargeLibrary {
 /** Capture time of photo i: one minute apart from 1 January 2020 (local time). */
 export function largeLibraryTakenAt(i: number): number {
   return new Date(2020, 0, 1).getTime() + i * 60_000;
+}
+
+/** Years the timeline library spans: 2015 to 2024. */
+export const TIMELINE_YEARS = { first: 2015, last: 2024 } as const;
+/** In the timeline library, every this-many-th photo has no capture date. */
+export const TIMELINE_UNDATED_EVERY = 100;
+
+/**
+ * Capture time of photo i of `count` in the timeline library: spread evenly from 1 January 2015
+ * to 31 December 2024 (local time), so every month has photos; every 100th photo undated.
+ */
+export function largeLibraryTimelineTakenAt(i: number, count: number): number | null {
+  if (i % TIMELINE_UNDATED_EVERY === TIMELINE_UNDATED_EVERY - 1) return null;
+  const from = new Date(TIMELINE_YEARS.first, 0, 1).getTime();
+  const to = new Date(TIMELINE_YEARS.last + 1, 0, 1).getTime() - 1;
+  return from + Math.floor(((to - from) * i) / Math.max(1, count - 1));
 }
 
 function unitVector(rng: Rng, out: Float32Array): Float32Array {
@@ -70,7 +88,7 @@ export async function writeLargeLibrary(work: string, options: LargeLibraryOptio
       for (let i = 0; i < options.photos; i++) {
         const rel = `${2020 + (i % 5)}/IMG_${String(i).padStart(6, '0')}.jpg`;
         const thumb = thumbs[i % thumbs.length]!;
-        const id = insert.run(root.id, path.join(folder, rel), rel, thumb.hash, largeLibraryTakenAt(i), thumb.file).lastInsertRowid;
+        const id = insert.run(root.id, path.join(folder, rel), rel, thumb.hash, options.timeline ? largeLibraryTimelineTakenAt(i, options.photos) : largeLibraryTakenAt(i), thumb.file).lastInsertRowid;
         if (emb) insertEmbedding.run(id, emb.modelId, emb.dim, encodeVector(unitVector(rng, vector)));
       }
     })();

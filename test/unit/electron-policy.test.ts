@@ -11,6 +11,7 @@ import {
   externalLinkDecision,
   isTrustedSender,
   navigationDecision,
+  permissionAllowed,
 } from '../../electron/main/policy.js';
 
 test('only frames showing app://shoebox/ are trusted IPC senders', () => {
@@ -135,4 +136,16 @@ test('app:// serves files of the renderer folder only', () => {
   // The WHATWG parser folds `..` (also written %2e%2e) away before we see it: the result stays inside the root.
   assert.equal(resolveAppFile(root, 'app://shoebox/../../etc/x.js')?.file, path.join(root, 'etc', 'x.js'));
   assert.equal(resolveAppFile(root, 'app://shoebox/%2e%2e/%2E%2e/etc/passwd.html')?.file, path.join(root, 'etc', 'passwd.html'));
+});
+
+test('a page gets no permission but clipboard writes, and only our own page gets that', () => {
+  assert.equal(permissionAllowed('clipboard-sanitized-write', 'app://shoebox'), true);
+  assert.equal(permissionAllowed('clipboard-sanitized-write', APP_ENTRY_URL), true);
+  for (const url of ['https://example.com', 'file:///etc/passwd', 'app://other', null, '']) assert.equal(permissionAllowed('clipboard-sanitized-write', url), false, String(url));
+  for (const permission of ['clipboard-read', 'media', 'geolocation', 'notifications', 'openExternal', 'unknown']) assert.equal(permissionAllowed(permission, APP_ENTRY_URL), false, permission);
+});
+
+test('the viewer may go full screen, from our own page only', () => {
+  assert.equal(permissionAllowed('fullscreen', APP_ENTRY_URL), true);
+  for (const url of ['https://example.com', 'app://other', null]) assert.equal(permissionAllowed('fullscreen', url), false, String(url));
 });

@@ -64,16 +64,17 @@ test('the compiled preload is a classic CommonJS script that requires only elect
   assert.deepEqual(required, ['electron']);
 });
 
-test('window.shoebox is exactly { call, onJobEvent, pickFolder }', async () => {
+test('window.shoebox is exactly { call, onJobEvent, pickFolder, showInFolder }', async () => {
   const sandbox = runSandboxed(compilePreload());
   assert.equal(sandbox.exposed.length, 1);
   const [key, api] = sandbox.exposed[0]!;
   assert.equal(key, 'shoebox');
-  assert.deepEqual(Object.keys(api).sort(), ['call', 'onJobEvent', 'pickFolder']);
+  assert.deepEqual(Object.keys(api).sort(), ['call', 'onJobEvent', 'pickFolder', 'showInFolder']);
   const bridge = api as {
     call(name: string, input: unknown): Promise<unknown>;
     onJobEvent(fn: (e: unknown) => void): () => void;
     pickFolder(): Promise<string | null>;
+    showInFolder(photoId: number): Promise<unknown>;
   };
 
   // call: the envelope from the main process is handed on unchanged, errors included.
@@ -98,4 +99,9 @@ test('window.shoebox is exactly { call, onJobEvent, pickFolder }', async () => {
   assert.deepEqual(sandbox.invoked.at(-1), [IPC.pickFolder]);
   sandbox.setAnswer({ path: '/etc' });
   assert.equal(await bridge.pickFolder(), null);
+
+  // showInFolder: the photo's id goes on its own channel (never a path); the envelope comes back unchanged.
+  sandbox.setAnswer({ ok: false, error: { code: 'not-found', message: 'No photo with id 7.' } });
+  assert.deepEqual(await bridge.showInFolder(7), { ok: false, error: { code: 'not-found', message: 'No photo with id 7.' } });
+  assert.deepEqual(sandbox.invoked.at(-1), [IPC.showInFolder, 7]);
 });

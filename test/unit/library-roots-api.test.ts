@@ -1,10 +1,11 @@
 // roots.add through the API: a relative path is refused (the core cannot know what it is relative
-// to), and so are the data folder and anything inside it; the command line resolves a relative
+// to), `~/…` is this account's home, and the data folder, anything inside it and system folders are refused; the command line resolves a relative
 // folder against its own working folder, as a person typing it in a terminal means.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { Shoebox } from '../../electron/core/shoebox.js';
 import { callApi } from '../../electron/core/api/table.js';
@@ -33,7 +34,7 @@ test('roots.add refuses relative paths, with or without reuse, and says to give 
     await assert.rejects(callApi(core, 'roots.add', { path: relative, reuse }), refused(/is a relative path: give the folder's full path, e\.g\. /));
   }
   await assert.rejects(callApi(core, 'roots.add', { path: 'photos' }), refused(/^"photos" is a relative path/));
-  await assert.rejects(callApi(core, 'roots.add', { path: '~/Pictures' }), refused(/a ~ is expanded by a shell, not by Shoebox/));
+  await assert.rejects(callApi(core, 'roots.add', { path: '~bob/Pictures' }), refused(/^"~bob\/Pictures" is a relative path: .*another account's ~name is not expanded/));
   assert.deepEqual(await callApi(core, 'roots.list', {}), []);
   assert.equal((await callApi(core, 'roots.add', { path: path.join(dir, 'photos') })).path, path.join(dir, 'photos'));
 });
@@ -63,4 +64,37 @@ test('the command line resolves a relative folder against its own working folder
   assert.equal(r.status, 0, r.stderr);
   const roots = JSON.parse(r.stdout) as { path: string }[];
   assert.deepEqual(roots.map((x) => x.path), [path.join(dir, 'photos')]);
+});
+
+test('roots.add expands ~ and ~/… to the home folder, and says whether the folder holds photos', async (t) => {
+  const home = await realpath(await tempDir(t, 'shoebox-home-'));
+  const saved = process.env['HOME'];
+  process.env['HOME'] = home; // os.homedir() reads it on POSIX
+  t.after(() => (saved === undefined ? delete process.env['HOME'] : (process.env['HOME'] = saved)));
+  if (homedir() !== home) return t.skip('this platform does not take the home folder from HOME');
+  await mkdir(path.join(home, 'Pictures', 'Trip 2024 — été'), { recursive: true });
+  await mkdir(path.join(home, 'Empty'));
+  await writeFile(path.join(home, 'Pictures', 'Trip 2024 — été', 'beach.JPG'), 'not decoded here');
+  const core = await Shoebox.open({ dataDir: path.join(home, 'data') });
+  t.after(() => core.close());
+  const added = await callApi(core, 'roots.add', { path: '~/Pictures' });
+  assert.equal(added.path, path.join(home, 'Pictures'));
+  assert.equal(added.holdsPhotos, true, 'a photo two levels down counts');
+  assert.equal((await callApi(core, 'roots.add', { path: '~/Pictures', reuse: true })).id, added.id);
+  const empty = await callApi(core, 'roots.add', { path: '~/Empty/' });
+  assert.equal(empty.path, path.join(home, 'Empty'));
+  assert.equal(empty.holdsPhotos, false);
+  await assert.rejects(callApi(core, 'roots.add', { path: '~' }), refused(/contains the library folder/));
+});
+
+test('roots.add refuses system and virtual folders, and says why a very long path cannot be opened', { skip: process.platform !== 'linux' }, async (t) => {
+  const dir = await realpath(await tempDir(t, 'shoebox-rootsapi-'));
+  const core = await Shoebox.open({ dataDir: path.join(dir, 'data') });
+  t.after(() => core.close());
+  await assert.rejects(callApi(core, 'roots.add', { path: '/proc' }), refused(/^\/proc is a virtual folder of running processes, not files on disk: Shoebox cannot index photos there\. Choose a folder of your own photos\.$/));
+  await assert.rejects(callApi(core, 'roots.add', { path: '/sys/class' }), refused(/^\/sys\/class is inside \/sys, a virtual folder of kernel settings/));
+  await assert.rejects(callApi(core, 'roots.add', { path: '/' }), refused(/^\/ holds the system's own folders/));
+  await assert.rejects(callApi(core, 'roots.add', { path: `/tmp/${'n'.repeat(4000)}` }), refused(/^\/tmp\/n+…n+: the path is too long for this system \(4,005 characters/));
+  await assert.rejects(callApi(core, 'roots.add', { path: `/tmp/${'n'.repeat(5000)}` }), refused(/the path is too long for this system/), 'longer than Linux allows: the same sentence, not a schema error');
+  assert.deepEqual(await callApi(core, 'roots.list', {}), []);
 });

@@ -4,7 +4,19 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { addRoot, isInside, isInsideRoots, normaliseRoot, resolveInsideRoots } from '../../electron/core/library/roots.js';
+import {
+  addRoot,
+  expandHome,
+  folderError,
+  isInside,
+  isInsideRoots,
+  isSystemFolder,
+  normaliseRoot,
+  requireAbsolute,
+  resolveInsideRoots,
+  shortenMiddle,
+  systemFolderReason,
+} from '../../electron/core/library/roots.js';
 import { openStore } from '../../electron/core/store/index.js';
 
 function tempDir(t: TestContext): string {
@@ -69,4 +81,63 @@ test('addRoot refuses duplicates (also through a link) and roots inside or aroun
   await assert.rejects(addRoot(store, dir), /contains the library folder/);
   await addRoot(store, path.join(dir, 'photos2'));
   assert.deepEqual(store.roots.list().map((r) => path.basename(r.path)), ['photos', 'photos2']);
+});
+
+test('expandHome expands ~ and ~/x to the home folder, and leaves other paths and ~name alone', () => {
+  const home = '/home/ada';
+  assert.equal(expandHome('~', home), home);
+  assert.equal(expandHome('~/Pictures', home), '/home/ada/Pictures');
+  assert.equal(expandHome('~/Pictures/../Photos 2024/été', home), '/home/ada/Photos 2024/été');
+  assert.equal(expandHome('~bob/Pictures', home), '~bob/Pictures');
+  assert.equal(expandHome('/srv/~/x', home), '/srv/~/x');
+  assert.equal(expandHome('Pictures', home), 'Pictures');
+});
+
+test('requireAbsolute refuses relative paths with the reason and an example, ~name included', () => {
+  requireAbsolute('/srv/photos');
+  assert.throws(() => requireAbsolute('photos'), /^Error: "photos" is a relative path: give the folder's full path, e\.g\. .* or ~\/Pictures\.$/);
+  assert.throws(() => requireAbsolute('./photos'), /relative path/);
+  assert.throws(() => requireAbsolute('~bob/Pictures'), /another account's ~name is not expanded/);
+});
+
+test('system and virtual folders are refused with a reason, and so is a folder that holds them', () => {
+  for (const p of ['/proc', '/sys/kernel', '/dev', '/run/user/1000']) {
+    assert.equal(isSystemFolder(p, 'linux'), true, p);
+    assert.match(systemFolderReason(p, 'linux') ?? '', /^\/(proc|sys|dev|run)\S*( is| is inside \/\w+,) .*: Shoebox cannot index photos there\./, p);
+  }
+  assert.match(systemFolderReason('/proc', 'linux') ?? '', /^\/proc is a virtual folder of running processes/);
+  assert.match(systemFolderReason('/', 'linux') ?? '', /^\/ holds the system's own folders \(\/proc among them\)/);
+  assert.equal(isSystemFolder('/', 'linux'), false, 'the top is browsed, not added');
+  for (const p of ['/home/ada/Pictures', '/procedures', '/srv/run', '/mnt/photos']) assert.equal(systemFolderReason(p, 'linux'), null, p);
+  assert.match(systemFolderReason('/System/Library', 'darwin') ?? '', /inside \/System, the macOS system folder/);
+  assert.equal(systemFolderReason('/Users/ada/Pictures', 'darwin'), null);
+});
+
+test('shortenMiddle keeps the start and the end of a long path; folderError names the path and the reason', () => {
+  const long = `/tmp/${'a'.repeat(3990)}/end`;
+  const short = shortenMiddle(long);
+  assert.equal(short.length, 160);
+  assert.ok(short.startsWith('/tmp/aaa') && short.endsWith('aaa/end') && short.includes('…'), short);
+  assert.equal(shortenMiddle('/short/path'), '/short/path');
+  const tooLong = Object.assign(new Error('ENAMETOOLONG: name too long'), { code: 'ENAMETOOLONG' });
+  assert.match(folderError(long, tooLong).message, /^\/tmp\/a+…a+\/end: the path is too long for this system \(3,999 characters; a folder name may have at most 255\)$/);
+  const denied = Object.assign(new Error('EACCES'), { code: 'EACCES' });
+  assert.equal(folderError('/srv/x', denied).message, '/srv/x: Shoebox is not allowed to open this folder (permission denied)');
+});
+
+test('addRoot refuses /proc and a 4,000-character path in words, and takes a path with spaces and unicode', async (t) => {
+  const dir = tempDir(t);
+  const odd = path.join(dir, 'Photos 2024 — été 🌅');
+  mkdirSync(odd);
+  const store = openStore(path.join(dir, 'library.sqlite'));
+  t.after(() => store.close());
+  if (process.platform === 'linux') await assert.rejects(addRoot(store, '/proc'), /^Error: \/proc is a virtual folder of running processes, not files on disk: Shoebox cannot index photos there\./);
+  const long = path.join(dir, 'x'.repeat(4000 - dir.length - 1));
+  assert.equal(long.length, 4000);
+  await assert.rejects(addRoot(store, long), (err: Error) => {
+    assert.match(err.message, /: the path is too long for this system \(4,000 characters; a folder name may have at most 255\)$/);
+    assert.ok(err.message.length < 260, `a message a person can read, not the whole path: ${err.message.length} characters`);
+    return true;
+  });
+  assert.equal((await addRoot(store, odd)).path, odd);
 });

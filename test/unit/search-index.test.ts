@@ -217,6 +217,55 @@ test('filter (function or set) and exclude restrict results and still return k w
   assert.deepEqual(index.search(q, 5, { filter: new Set<number>() }), []);
 });
 
+test('searchJudged ranks and judges every row against its floor in one scan, and floors move with their rows', async () => {
+  const dim = 48;
+  const n = 4000;
+  const rng = new Rng(21);
+  const m = gaussianRows(rng, n, dim);
+  const ids = Array.from({ length: n }, (_, i) => 10 + i * 2);
+  const one = new EmbeddingIndex(dim, { threads: 1, precision: 'float32' });
+  const two = new EmbeddingIndex(dim, { threads: 2, parallelMinRows: 0, precision: 'float32' });
+  try {
+    for (const index of [one, two]) index.load(ids, m);
+    assert.equal(await two.whenParallelReady(), true);
+    const vectors = new Map(ids.map((id, i) => [id, m.subarray(i * dim, (i + 1) * dim)]));
+    const q = Float32Array.from({ length: dim }, () => rng.normal());
+    const cos = new Map(bruteForce(vectors, q, n).map((h) => [h.id, h.score]));
+    // Floors around each row's own score, set in a shuffled order; one id is not in the index.
+    const floorOf = new Map(ids.map((id) => [id, cos.get(id)! + (rng.next() < 0.1 ? -0.05 : 0.05)]));
+    const order = rng.shuffle([...ids, 99_999]);
+    for (const index of [one, two]) index.setFloors(order, Float32Array.from(order, (id) => floorOf.get(id) ?? 0));
+    const above = (id: number): boolean => cos.get(id)! >= floorOf.get(id)!;
+    const quarter = new Set(ids.filter((id) => id % 4 === 0));
+    for (const index of [one, two]) {
+      const all = index.searchJudged(q, 30);
+      assertSameHits(all.hits, bruteForce(vectors, q, 30), 1e-6, 'judged: same ranking as search');
+      assert.equal(all.aboveFloor, ids.filter(above).length);
+      assert.ok(all.aboveFloor > 300 && all.aboveFloor < 500, `about a tenth above: ${all.aboveFloor}`);
+      for (const h of all.hits) assert.equal(h.aboveFloor, above(h.id), `hit ${h.id}`);
+      const only = index.searchJudged(q, 50, { onlyAboveFloor: true, filter: quarter });
+      assertSameHits(only.hits, bruteForce(vectors, q, 50, (id) => above(id) && quarter.has(id)), 1e-6, 'only above the floor, filtered');
+      assert.equal(only.aboveFloor, ids.filter((id) => above(id) && quarter.has(id)).length);
+      assert.ok(only.hits.every((h) => h.aboveFloor));
+      assert.equal(index.searchJudged(q, 0).aboveFloor, all.aboveFloor, 'k = 0 still counts');
+    }
+    // Removing a row moves the last row (and its floor) into the hole; a new or rewritten row has no floor until set.
+    const best = one.searchJudged(q, 1, { onlyAboveFloor: true }).hits[0]!;
+    one.remove(ids[0]!);
+    one.upsert(1, q);
+    one.upsert(best.id, vectors.get(best.id)!);
+    const after = one.searchJudged(q, n);
+    const flags = new Map(after.hits.map((h) => [h.id, h.aboveFloor]));
+    assert.equal(flags.get(1), false, 'a new row is not above a floor never measured for it');
+    assert.equal(flags.get(best.id), false, 'a rewritten row loses its floor');
+    assert.equal(flags.get(ids[n - 1]!), above(ids[n - 1]!), 'the moved row keeps its own floor');
+    const lost = [ids[0]!, best.id].filter(above).length;
+    assert.equal(after.aboveFloor, ids.filter(above).length - lost);
+  } finally {
+    two.close();
+  }
+});
+
 test('two-thread and adaptive scans return exactly what the one-thread scan returns, also after growth', async () => {
   const dim = 96;
   const n = 20_000;

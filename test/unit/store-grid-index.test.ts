@@ -129,8 +129,10 @@ test('a version-1 library migrates to the grid indexes with its rows intact', as
   t.after(() => db.close());
   assert.equal(schemaVersion(db), MIGRATIONS.length);
   const indexes = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'photos' AND sql IS NOT NULL ORDER BY name").pluck().all();
-  assert.deepEqual(indexes, ['photos_grid', 'photos_hash', 'photos_root_grid', 'photos_status']);
-  assert.deepEqual(db.prepare('SELECT * FROM photos ORDER BY id').all(), before);
+  assert.deepEqual(indexes, ['photos_added', 'photos_days', 'photos_grid', 'photos_hash', 'photos_name', 'photos_root_grid', 'photos_status']);
+  // Version 1's columns are unchanged (migration 006 adds taken_day; store-timeline.test.ts checks it).
+  const v1Columns = Object.keys(before[0] as object).join(', ');
+  assert.deepEqual(db.prepare(`SELECT ${v1Columns} FROM photos ORDER BY id`).all(), before);
   for (const f of SHAPES) assert.ok(!plan(db, f).some((s) => s.includes('TEMP B-TREE')), `${JSON.stringify(f)}: ${plan(db, f).join('; ')}`);
   const page = new PhotoQueries(db).page({}, 0, 1000);
   assert.deepEqual(page.photos.map((p) => p.id), beforeOrder);

@@ -1,7 +1,7 @@
 // The search commands: photos ranked by a text query, and photos most like a given photo.
 import { callApi } from '../../core/api/table.js';
 import { EXIT_OK, UsageError, defineCommand, wholeNumber } from '../command.js';
-import { printHits, printResult } from '../format.js';
+import { printHits, printResult, printTextHits } from '../format.js';
 
 /** -n/--limit as search, similar and demo declare it (alike, so it may come before the command). */
 export const LIMIT_OPTION = { type: 'string', short: 'n', default: '10', placeholder: '<n>', help: 'number of results' } as const;
@@ -18,7 +18,7 @@ export const searchCommand = defineCommand({
     if (args.length === 0) throw new UsageError('search needs a query, e.g. shoebox search "dog on a beach"');
     // An unquoted query arrives as several words: they are one query.
     const result = await callApi(await open(), 'search.text', { query: args.join(' '), limit });
-    printResult(json, result, (r) => printHits(r.hits, r.terms));
+    printResult(json, result, printTextHits);
     return EXIT_OK;
   },
 });

@@ -11,10 +11,25 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaFile, MediaKind } from '../../common/media.js';
 import type { Shoebox } from '../shoebox.js';
+import { readError } from '../imaging/errors.js';
 import { photoMimeType } from '../imaging/formats.js';
 import { openVerified, type OpenedFile } from '../library/open-inside.js';
 import { isInside, resolveInsideRoots } from '../library/roots.js';
 import { isPhotoName, isSkippedName } from '../library/walk.js';
+
+/**
+ * Why a photo's original cannot be shown, as the UI tells a person: the file is gone from disk
+ * (moved or deleted since indexing), or it is there but cannot be read or decoded.
+ */
+export type OriginalProblem = 'missing' | 'unreadable';
+
+export interface OriginalDiagnosis {
+  problem: OriginalProblem;
+  /** The photo's path as indexed, to name it in the message. */
+  path: string;
+  /** Why, for a person: "file not found", "image data is corrupt", … */
+  reason: string;
+}
 
 /** An opened, verified media file: stream from `handle` (and close it), never reopen `path`. */
 export interface OpenedMedia extends OpenedFile {
@@ -59,6 +74,25 @@ export async function resolveMedia(core: Shoebox, kind: MediaKind, photoId: numb
   const file = await resolveInsideRoots(photo.path, rootPaths(core));
   const mime = file && photoMimeType(file);
   return file && mime && (await isFile(file)) ? { file, mime } : null;
+}
+
+/**
+ * What is wrong on disk with a photo's original, from one stat (cheap enough for every failed
+ * media request): missing, or not a readable file. Null when the photo is unknown or its file is
+ * there; whether its content decodes is checkOriginal's question (api/originals.ts).
+ */
+export async function originalProblem(core: Shoebox, photoId: number): Promise<OriginalDiagnosis | null> {
+  const photo = core.store.photos.getById(photoId);
+  if (!photo) return null;
+  try {
+    if ((await stat(photo.path)).isFile()) return null;
+    return { problem: 'unreadable', path: photo.path, reason: 'this is a folder, not a file' };
+  } catch (err) {
+    // ENOTDIR: a folder on the way was replaced by a file, which also means the photo is gone.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { problem: 'missing', path: photo.path, reason: 'file not found' };
+    return { problem: 'unreadable', path: photo.path, reason: readError(photo.path, err).reason };
+  }
 }
 
 // Percent-encodings that could smuggle a separator, a dot segment, NUL or a second decoding pass.

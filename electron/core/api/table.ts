@@ -11,6 +11,7 @@ import { finetuneOperations } from './finetune.js';
 import { jobOperations } from './jobs.js';
 import { libraryOperations } from './library.js';
 import { modelOperations } from './models.js';
+import { originalOperations } from './originals.js';
 import { searchOperations } from './search.js';
 import { sortExportOperations } from './sort-export.js';
 import { sortingOperations } from './sorting.js';
@@ -19,6 +20,7 @@ import { statusOperations } from './status.js';
 export const api = {
   ...statusOperations,
   ...libraryOperations,
+  ...originalOperations,
   ...jobOperations,
   ...searchOperations,
   ...modelOperations,

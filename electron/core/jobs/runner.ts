@@ -29,6 +29,15 @@ export interface JobHandle<T> {
   outcome: Promise<JobOutcome<T>>;
 }
 
+/** A queued or running job of kind K, as callers that must not queue the same work twice see it. */
+export interface LiveJobOf<P> {
+  id: number;
+  state: 'queued' | 'running';
+  params: P;
+  /** When it began running; null while queued. */
+  startedAt: number | null;
+}
+
 /** A job's kind and how it ended, kept for a while after it finished. */
 export type FinishedJob<M extends Record<string, JobKindSpec>> = { [K in keyof M & string]: { kind: K; outcome: JobOutcome<M[K]['result']> } }[keyof M & string];
 
@@ -62,7 +71,10 @@ interface UnsavedEnd {
 interface LiveJob {
   id: number;
   kind: string;
+  params: unknown;
   state: JobState;
+  /** When it began running; null while queued. */
+  startedAt: number | null;
   done: number;
   total: number | null;
   currentFile: string | null;
@@ -118,7 +130,9 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
     const job: LiveJob = {
       id,
       kind,
+      params,
       state: 'queued',
+      startedAt: null,
       done: 0,
       total: null,
       currentFile: null,
@@ -190,6 +204,13 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
     return () => this.listeners.delete(listener);
   }
 
+  /** The queued and running jobs of `kind`, oldest first, with their parameters. */
+  liveOf<K extends keyof M & string>(kind: K): LiveJobOf<M[K]['params']>[] {
+    return [...this.live.values()]
+      .filter((job) => job.kind === kind && (job.state === 'queued' || job.state === 'running'))
+      .map((job) => ({ id: job.id, state: job.state as 'queued' | 'running', params: job.params as M[K]['params'], startedAt: job.startedAt }));
+  }
+
   /** The current state of queued and running jobs. */
   active(): JobEventIn<M>[] {
     return [...this.live.values()].map((job) => this.snapshot(job));
@@ -219,6 +240,7 @@ export class JobRunner<M extends Record<string, JobKindSpec> = JobKinds> {
   private async execute<T, P extends JobProgress>(job: LiveJob, run: (ctx: JobContext<P>) => Promise<T>): Promise<JobOutcome<T>> {
     const startedAt = this.now();
     job.state = 'running';
+    job.startedAt = startedAt;
     job.meter = new RateMeter(startedAt);
     this.persist(() => this.repo.markRunning(job.id, startedAt));
     this.emit(job);

@@ -41,15 +41,43 @@ export interface IndexDeps {
   paths: { root: string; thumbnails: string };
 }
 
-/** Starts an index job of the given folders (all when left out); returns its job id. */
-export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[]): number {
+/** An index job asked for: its id, and whether it is one already queued or running that covers the folders. */
+export interface IndexStart {
+  jobId: number;
+  reused: boolean;
+}
+
+/**
+ * Starts an index job of the given folders (all when left out), unless a queued or running one
+ * will already index all of them: then that job is the answer (`reused`), so a double click or a
+ * second window does not queue the same work twice.
+ */
+export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[]): IndexStart {
+  const covering = coveringJob(deps, rootIds);
+  if (covering !== null) return { jobId: covering, reused: true };
   const params: IndexParams = { rootIds: rootIds ? [...rootIds] : null };
   try {
-    return deps.jobs.start('index', params, (ctx) => indexLibrary(deps, ctx, rootIds)).id;
+    return { jobId: deps.jobs.start('index', params, (ctx) => indexLibrary(deps, ctx, rootIds)).id, reused: false };
   } catch (err) {
     // The job's row could not be written: on a full disk, say which disk and what to do.
     throw isDiskFull(err) ? diskFullStop(deps.paths.root, err, 'Indexing cannot start') : err;
   }
+}
+
+/**
+ * A queued or running index job that indexes every folder asked for (all when left out). A job of
+ * all folders lists them as it begins running: a folder added since is not in it.
+ */
+function coveringJob(deps: IndexDeps, rootIds?: readonly number[]): number | null {
+  const roots = deps.store.roots.list();
+  const wanted = rootIds ?? roots.map((r) => r.id);
+  for (const job of deps.jobs.liveOf('index')) {
+    const { startedAt } = job;
+    const covered =
+      job.params.rootIds !== null ? job.params.rootIds : startedAt === null ? null : roots.filter((r) => r.addedAt < startedAt).map((r) => r.id);
+    if (covered === null || wanted.every((id) => covered.includes(id))) return job.id;
+  }
+  return null;
 }
 
 /**
@@ -76,7 +104,7 @@ export function resumeInterruptedIndex(deps: IndexDeps): { jobId: number; resume
     else for (const id of rootIds) if (existing.has(id)) ids.add(id);
   }
   if (!all && ids.size === 0) return null;
-  return { jobId: startIndexJob(deps, all ? undefined : [...ids]), resumes: rows.map((r) => r.id) };
+  return { jobId: startIndexJob(deps, all ? undefined : [...ids]).jobId, resumes: rows.map((r) => r.id) };
 }
 
 /** Job rows looked at for an unfinished indexing (other kinds in between included). */

@@ -3,6 +3,7 @@
 // Roots are stored as real paths (symlinks resolved, canonical case from the OS), so every
 // containment check compares real paths with real paths.
 import { realpath, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Store } from '../store/index.js';
 import type { RootRow } from '../store/roots.js';
@@ -15,12 +16,37 @@ export async function normaliseRoot(input: string): Promise<string> {
   try {
     real = await realpath(absolute);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${absolute}: folder does not exist`);
-    throw new Error(`${absolute}: cannot be opened (${(err as Error).message})`);
+    throw folderError(absolute, err);
   }
-  if (!(await stat(real)).isDirectory()) throw new Error(`${absolute}: is a file, not a folder`);
+  if (!(await stat(real)).isDirectory()) throw new Error(`${shortenMiddle(absolute)}: is a file, not a folder`);
   return real;
+}
+
+/** Paths longer than this are shortened in the middle in messages: a 4,000-character path says nothing more. */
+const MESSAGE_PATH_CHARS = 160;
+
+/** `p` with its middle replaced by "…" when it is long, keeping the start (where) and the end (which folder). */
+export function shortenMiddle(p: string, max = MESSAGE_PATH_CHARS): string {
+  if (p.length <= max) return p;
+  const keep = max - 1;
+  const head = Math.ceil(keep / 2);
+  return `${p.slice(0, head)}…${p.slice(p.length - (keep - head))}`;
+}
+
+/** A person-readable error for a folder that could not be opened, naming it and the reason. */
+export function folderError(folder: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const where = shortenMiddle(folder);
+  const reasons: Record<string, string> = {
+    ENOENT: 'folder does not exist',
+    ENOTDIR: 'a part of this path is a file, not a folder',
+    EACCES: 'Shoebox is not allowed to open this folder (permission denied)',
+    EPERM: 'Shoebox is not allowed to open this folder (operation not permitted)',
+    ELOOP: 'the path goes round in a loop of symbolic links',
+    ENAMETOOLONG: `the path is too long for this system (${folder.length.toLocaleString('en')} characters; a folder name may have at most 255)`,
+  };
+  const reason = (code && reasons[code]) ?? `cannot be opened (${err instanceof Error ? err.message : String(err)})`;
+  return new Error(`${where}: ${reason}`, { cause: err });
 }
 
 /** Whether `child` is `parent` or lies under it. Purely lexical: both must already be real paths. */
@@ -53,15 +79,82 @@ export async function resolveInsideRoots(candidate: string, roots: readonly stri
 }
 
 /**
+ * A typed folder path with `~` (this account's home folder) expanded: `~` and `~/Pictures`
+ * (`~\Pictures` on Windows). Another account's `~name` is left as typed, and refused as relative.
+ */
+export function expandHome(input: string, home: string = homedir()): string {
+  if (input === '~') return home;
+  if (input.startsWith('~/') || (process.platform === 'win32' && input.startsWith('~\\'))) return path.join(home, input.slice(2));
+  return input;
+}
+
+/**
  * Refuses a relative path: the core may run in another process with another working folder than
  * the person who typed it (the server, the Electron core host), so it cannot know what it is
  * relative to. A command line resolves its own relative paths before calling the API.
  */
 export function requireAbsolute(input: string): void {
   if (path.isAbsolute(input)) return;
-  const tilde = input.startsWith('~') ? ' (a ~ is expanded by a shell, not by Shoebox)' : '';
+  const tilde = input.startsWith('~') ? " (~ alone or ~/… means your home folder; another account's ~name is not expanded)" : '';
   const example = process.platform === 'win32' ? 'C:\\Users\\you\\Pictures' : '/home/you/Pictures';
-  throw new Error(`${JSON.stringify(input)} is a relative path: give the folder's full path${tilde}, e.g. ${example}.`);
+  throw new Error(`${JSON.stringify(shortenMiddle(input))} is a relative path: give the folder's full path${tilde}, e.g. ${example} or ~/Pictures.`);
+}
+
+/** The operating system's own folders, per platform: virtual files, devices, system software. */
+function systemFolders(platform: NodeJS.Platform): { folder: string; what: string }[] {
+  if (platform === 'win32') {
+    const windows = process.env['SystemRoot'] ?? 'C:\\Windows';
+    const drive = path.win32.parse(windows).root;
+    return [
+      { folder: windows, what: 'the Windows system folder' },
+      { folder: path.win32.join(drive, '$Recycle.Bin'), what: 'the recycle bin' },
+      { folder: path.win32.join(drive, 'System Volume Information'), what: 'a Windows system folder' },
+    ];
+  }
+  const unix = [
+    { folder: '/proc', what: 'a virtual folder of running processes, not files on disk' },
+    { folder: '/sys', what: 'a virtual folder of kernel settings, not files on disk' },
+    { folder: '/dev', what: 'the folder of devices, not files' },
+    { folder: '/run', what: 'a folder of the running system’s temporary state' },
+  ];
+  if (platform !== 'darwin') return unix;
+  return [...unix, { folder: '/System', what: 'the macOS system folder' }, { folder: '/private/var/vm', what: 'the macOS swap folder' }];
+}
+
+/** The system folder that `real` is, lies inside, or holds (the top of the system disk); null for none. */
+function systemFolderOf(real: string, platform: NodeJS.Platform): { folder: string; what: string; relation: 'is' | 'inside' | 'holds' } | null {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  const within = (child: string, parent: string): boolean => {
+    const rel = paths.relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
+  };
+  for (const { folder, what } of systemFolders(platform)) {
+    if (paths.relative(folder, real) === '') return { folder, what, relation: 'is' };
+    if (within(real, folder)) return { folder, what, relation: 'inside' };
+    if (within(folder, real)) return { folder, what, relation: 'holds' };
+  }
+  return null;
+}
+
+/** Whether `real` is a system or virtual folder, or inside one: not browsed, never a library folder. */
+export function isSystemFolder(real: string, platform: NodeJS.Platform = process.platform): boolean {
+  const found = systemFolderOf(real, platform);
+  return found !== null && found.relation !== 'holds';
+}
+
+/**
+ * Why `real` (a real path) cannot be a library folder: a system or virtual folder, a folder inside
+ * one, or one that holds one (the top of the system disk); null when it can. Walking /proc alone
+ * finds thousands of unreadable "files".
+ */
+export function systemFolderReason(real: string, platform: NodeJS.Platform = process.platform): string | null {
+  const found = systemFolderOf(real, platform);
+  if (!found) return null;
+  const shown = shortenMiddle(real);
+  const cannot = 'Shoebox cannot index photos there. Choose a folder of your own photos.';
+  if (found.relation === 'is') return `${shown} is ${found.what}: ${cannot}`;
+  if (found.relation === 'inside') return `${shown} is inside ${found.folder}, ${found.what}: ${cannot}`;
+  return `${shown} holds the system's own folders (${found.folder} among them): choose the folder inside it that holds your photos.`;
 }
 
 export interface AddRootOptions {
@@ -71,18 +164,22 @@ export interface AddRootOptions {
 
 /**
  * Adds a root after normalising it; refuses a relative path, a duplicate, a folder inside a
- * root, one holding a root, and the data folder or a folder inside it (its thumbnails would be
- * indexed as photos, thumbnails of thumbnails at each run).
+ * root, one holding a root, a system or virtual folder (systemFolderReason), and the data folder
+ * or a folder inside it (its thumbnails would be indexed as photos, thumbnails of thumbnails at
+ * each run). `~` is expanded first (expandHome).
  */
 export async function addRoot(store: Store, input: string, options: AddRootOptions = {}): Promise<RootRow> {
-  requireAbsolute(input);
-  const real = await normaliseRoot(input);
+  const typed = expandHome(input);
+  requireAbsolute(typed);
+  const real = await normaliseRoot(typed);
+  const system = systemFolderReason(real);
+  if (system) throw new Error(system);
   const { dataDir } = options;
   if (dataDir !== undefined) {
     const data = await realpath(dataDir).catch(() => path.resolve(dataDir));
     if (isInside(real, data)) {
       const where = real === data ? "is Shoebox's data folder" : `is inside Shoebox's data folder ${data}`;
-      throw new Error(`${real} ${where}, which holds the library database, thumbnails and models, not photos: choose a folder of your own photos.`);
+      throw new Error(`${shortenMiddle(real)} ${where}, which holds the library database, thumbnails and models, not photos: choose a folder of your own photos.`);
     }
   }
   for (const existing of store.roots.list()) {

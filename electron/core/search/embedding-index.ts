@@ -6,9 +6,12 @@
 // true top-k row or two scores differ by less than the rerank copy's rounding (measured
 // recall@10 ≥ 0.99, see test/bench/search.bench.ts).
 //
+// Each row may carry a floor (setFloors; the relevance floor of text search, relevance.ts), kept
+// in row order beside the vectors so that judging every row during a scan costs one comparison.
+//
 // Rows are dense: ids map to rows through a Map, removal moves the last row into the hole, and
 // capacity doubles when full. Memory per row at 512 dims: 512 B int8 + 1024 B float16 (or
-// 2048 B float32) + 16 B bookkeeping; 100k photos ≈ 155 MB (float16) or 260 MB (float32).
+// 2048 B float32) + 20 B bookkeeping; 100k photos ≈ 155 MB (float16) or 260 MB (float32).
 
 import { availableParallelism } from 'node:os';
 import { QuantizedMatrix } from './quantized-matrix.js';
@@ -27,6 +30,17 @@ export interface SearchOptions {
   filter?: ((id: number) => boolean) | Set<number>;
   /** Ids never returned (e.g. the query photo itself). */
   exclude?: readonly number[];
+}
+
+/** A hit of searchJudged: whether its photo's score reaches the row's floor. */
+export interface JudgedHit extends SearchHit {
+  aboveFloor: boolean;
+}
+
+export interface JudgedSearch {
+  hits: JudgedHit[];
+  /** Rows the filter allows whose score reaches their floor. */
+  aboveFloor: number;
 }
 
 export interface EmbeddingIndexOptions {
@@ -56,6 +70,8 @@ export class EmbeddingIndex {
   private rows = 0;
   private exact: RowStore;
   private rowIds = new Float64Array(0);
+  /** Per row: the least cosine that counts as above its floor; NaN until measured for the row's vector. */
+  private floors = new Float32Array(0);
   private rowOf = new Map<number, number>();
   private quant: QuantizedMatrix;
   private pool: ScanPool | null = null;
@@ -103,7 +119,7 @@ export class EmbeddingIndex {
       if (seen.has(id)) throw new Error(`embedding-index: load got id ${id} twice`);
       seen.add(id);
     }
-    const { capacity, rows, exact, rowIds, rowOf, quant } = this;
+    const { capacity, rows, exact, rowIds, floors, rowOf, quant } = this;
     try {
       this.rows = 0;
       this.rowOf = new Map();
@@ -117,6 +133,7 @@ export class EmbeddingIndex {
       this.rows = rows;
       this.exact = exact;
       this.rowIds = rowIds;
+      this.floors = floors;
       this.rowOf = rowOf;
       this.quant = quant;
       throw err;
@@ -152,6 +169,7 @@ export class EmbeddingIndex {
       this.quant.copyRow(last, row);
       const movedId = this.rowIds[last] as number;
       this.rowIds[row] = movedId;
+      this.floors[row] = this.floors[last] as number;
       this.rowOf.set(movedId, row);
     }
     this.rowOf.delete(id);
@@ -167,28 +185,58 @@ export class EmbeddingIndex {
 
   /** The k ids most similar to `query` (normalised here), best first, with cosine scores. */
   search(query: Float32Array, k: number, opts: SearchOptions = {}): SearchHit[] {
-    if (query.length !== this.dim) {
-      throw new Error(`embedding-index: query has ${query.length} values, expected ${this.dim}`);
-    }
-    if (!Number.isInteger(k) || k < 0) throw new Error(`embedding-index: k must be a non-negative integer, got ${k}`);
-    const q = this.scratch;
-    normalizeInto(query, 0, this.dim, q, 0, 'embedding-index: query vector');
-    const n = this.rows;
-    if (k === 0 || n === 0) return [];
-    k = Math.min(k, n);
+    k = this.prepareQuery(query, k);
+    if (k === 0) return [];
+    const { scores } = this.scan();
+    return this.rerank(this.shortlist(scores, this.shortlistSize(k), opts), k).map(({ item: row, score }) => ({ id: this.rowIds[row] as number, score }));
+  }
 
-    // A worker still finishing an old chunk must be out before the query slot is rewritten.
-    this.pool?.settle();
-    this.quant.setQuery(q);
-    if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, MIN_CHUNK_ROWS);
-    else this.quant.scan(0, n);
-
-    const shortlist = this.shortlist(this.quant.scores(n), Math.min(n, k * RERANK_FACTOR + RERANK_EXTRA), opts);
-    const best = new TopK(k);
-    for (const { item: row } of shortlist) {
-      best.push(this.exact.dot(row, q), this.rowIds[row] as number);
+  /**
+   * search() that also judges every row against its floor (setFloors), in the same scan: each hit
+   * says whether its int8 score (within ~0.003 of the cosine) reaches its row's floor, the answer
+   * counts such rows among those the filter allows, and `onlyAboveFloor` ranks those alone.
+   */
+  searchJudged(query: Float32Array, k: number, opts: SearchOptions & { onlyAboveFloor?: boolean } = {}): JudgedSearch {
+    k = this.prepareQuery(query, k);
+    const { scores, unscale } = this.scan();
+    const floors = this.floors;
+    const accepts = acceptor(opts);
+    const only = opts.onlyAboveFloor === true;
+    const top = new TopK(this.shortlistSize(k));
+    const ids = this.rowIds;
+    let aboveFloor = 0;
+    let threshold = -Infinity;
+    for (let r = 0; r < scores.length; r++) {
+      const s = scores[r] as number;
+      const above = s * unscale >= (floors[r] as number);
+      // The filter runs only for rows that count or would enter the shortlist.
+      if (above) {
+        if (!accepts(ids[r] as number)) continue;
+        aboveFloor++;
+      } else if (only) continue;
+      if (s <= threshold || (!above && !accepts(ids[r] as number))) continue;
+      top.push(s, r);
+      threshold = top.threshold;
     }
-    return best.drain().map(({ item, score }) => ({ id: item, score }));
+    const hits = this.rerank(top.drain(), k);
+    return {
+      hits: hits.map(({ item: row, score }) => ({ id: ids[row] as number, score, aboveFloor: (scores[row] as number) * unscale >= (floors[row] as number) })),
+      aboveFloor,
+    };
+  }
+
+  /**
+   * Sets the floors of the rows of `ids` (floors[i] for ids[i]; ids not in the index are passed
+   * over). A row's floor is dropped (NaN: never reached) when its vector is written again.
+   */
+  setFloors(ids: ArrayLike<number>, floors: Float32Array): void {
+    if (floors.length !== ids.length) throw new Error(`embedding-index: setFloors got ${ids.length} ids but ${floors.length} floors`);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      // Rows rarely move between measuring and setting: check the same row before the Map.
+      const row = i < this.rows && this.rowIds[i] === id ? i : this.rowOf.get(id);
+      if (row !== undefined) this.floors[row] = floors[i] as number;
+    }
   }
 
   /**
@@ -202,13 +250,10 @@ export class EmbeddingIndex {
       if (query.length !== this.dim) throw new Error(`embedding-index: query ${i} has ${query.length} values, expected ${this.dim}`);
       if (n === 0) return new Float32Array(0);
       normalizeInto(query, 0, this.dim, this.scratch, 0, 'embedding-index: query vector');
-      this.pool?.settle();
-      // The scan's scores carry the query's quantisation scale: undo it, so every column is a
-      // cosine (columns of different queries are compared with each other by sorting/rule.ts).
-      const unscale = this.quant.setQuery(this.scratch);
-      if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, MIN_CHUNK_ROWS);
-      else this.quant.scan(0, n);
-      const column = this.quant.scores(n).slice();
+      // Undo the query's quantisation scale, so every column is a cosine (columns of different
+      // queries are compared with each other by sorting/rule.ts).
+      const { scores, unscale } = this.scan();
+      const column = scores.slice();
       for (let r = 0; r < n; r++) column[r] = (column[r] as number) * unscale;
       return column;
     });
@@ -228,26 +273,55 @@ export class EmbeddingIndex {
     this.closePool();
   }
 
+  /** Checks a query and k, and normalises the query into `scratch`; returns k capped at the row count. */
+  private prepareQuery(query: Float32Array, k: number): number {
+    if (query.length !== this.dim) {
+      throw new Error(`embedding-index: query has ${query.length} values, expected ${this.dim}`);
+    }
+    if (!Number.isInteger(k) || k < 0) throw new Error(`embedding-index: k must be a non-negative integer, got ${k}`);
+    normalizeInto(query, 0, this.dim, this.scratch, 0, 'embedding-index: query vector');
+    return Math.min(k, this.rows);
+  }
+
+  /**
+   * Scores every row against the prepared query on the int8 copy. The scores are a view, valid
+   * until the next scan, in the query's quantisation units: × unscale gives cosines.
+   */
+  private scan(): { scores: Float32Array; unscale: number } {
+    const n = this.rows;
+    if (n === 0) return { scores: new Float32Array(0), unscale: 1 };
+    // A worker still finishing an old chunk must be out before the query slot is rewritten.
+    this.pool?.settle();
+    const unscale = this.quant.setQuery(this.scratch);
+    if (this.pool && n >= this.parallelMinRows) this.pool.scan(n, MIN_CHUNK_ROWS);
+    else this.quant.scan(0, n);
+    return { scores: this.quant.scores(n), unscale };
+  }
+
+  private shortlistSize(k: number): number {
+    return Math.min(this.rows, k * RERANK_FACTOR + RERANK_EXTRA);
+  }
+
   private shortlist(scores: Float32Array, size: number, opts: SearchOptions): { item: number; score: number }[] {
-    const filter = opts.filter;
-    const filterFn = typeof filter === 'function' ? filter : null;
-    const filterSet = filter instanceof Set ? filter : null;
-    const exclude = opts.exclude && opts.exclude.length > 0 ? new Set(opts.exclude) : null;
+    const accepts = acceptor(opts);
     const top = new TopK(size);
     const ids = this.rowIds;
     let threshold = -Infinity;
     for (let r = 0; r < scores.length; r++) {
       const s = scores[r] as number;
       // Most rows stop here; the filter only runs for rows that would enter the shortlist.
-      if (s <= threshold) continue;
-      const id = ids[r] as number;
-      if (exclude && exclude.has(id)) continue;
-      if (filterSet && !filterSet.has(id)) continue;
-      if (filterFn && !filterFn(id)) continue;
+      if (s <= threshold || !accepts(ids[r] as number)) continue;
       top.push(s, r);
       threshold = top.threshold;
     }
     return top.drain();
+  }
+
+  /** The best k of the shortlisted rows by their exact scores against the prepared query, best first. */
+  private rerank(shortlist: readonly { item: number }[], k: number): { item: number; score: number }[] {
+    const best = new TopK(k);
+    for (const { item: row } of shortlist) best.push(this.exact.dot(row, this.scratch), row);
+    return best.drain();
   }
 
   private writeRow(row: number, id: number, src: Float32Array, srcOff: number): void {
@@ -256,6 +330,7 @@ export class EmbeddingIndex {
     this.exact.write(row, v, 0);
     this.quant.setRow(row, v, 0);
     this.rowIds[row] = id;
+    this.floors[row] = NaN;
     this.rowOf.set(id, row);
   }
 
@@ -265,6 +340,7 @@ export class EmbeddingIndex {
     this.capacity = capacity;
     this.exact = createRowStore(this.precision, this.dim, capacity);
     this.rowIds = new Float64Array(capacity);
+    this.floors = new Float32Array(capacity).fill(NaN);
     return new QuantizedMatrix(this.dim, capacity, this.threads !== 1);
   }
 
@@ -273,11 +349,14 @@ export class EmbeddingIndex {
     const exact = this.exact.grown(capacity, this.rows);
     const rowIds = new Float64Array(capacity);
     rowIds.set(this.rowIds.subarray(0, this.rows));
+    const floors = new Float32Array(capacity).fill(NaN);
+    floors.set(this.floors.subarray(0, this.rows));
     const quant = new QuantizedMatrix(d, capacity, this.threads !== 1);
     quant.copyFrom(this.quant, this.rows);
     this.closePool();
     this.exact = exact;
     this.rowIds = rowIds;
+    this.floors = floors;
     this.quant = quant;
     this.capacity = capacity;
   }
@@ -293,6 +372,15 @@ export class EmbeddingIndex {
     this.pool?.close();
     this.pool = null;
   }
+}
+
+/** The filter and exclusions of `opts` as one test per id. */
+function acceptor(opts: SearchOptions): (id: number) => boolean {
+  const filter = opts.filter;
+  const exclude = opts.exclude && opts.exclude.length > 0 ? new Set(opts.exclude) : null;
+  const allowed = filter instanceof Set ? (id: number) => filter.has(id) : (filter ?? null);
+  if (!exclude) return allowed ?? (() => true);
+  return allowed ? (id) => !exclude.has(id) && allowed(id) : (id) => !exclude.has(id);
 }
 
 function checkId(id: number): void {

@@ -31,7 +31,7 @@ export class QueryError extends Error {
   override readonly name = 'QueryError';
 }
 
-const MAX_QUERY_CHARS = 1000;
+export const MAX_QUERY_CHARS = 1000;
 const MAX_TERMS = 16;
 const MAX_ABS_WEIGHT = 10;
 

@@ -78,6 +78,11 @@ export class SearchService {
 
   /** Ranked photos for a parsed text query (parseQuery in query.ts; callers that also show the terms parse once). */
   async searchTerms(terms: readonly QueryTerm[], k: number, filter?: SearchFilter): Promise<SearchHit[]> {
+    return this.index.search(await this.queryVector(terms), k, { filter });
+  }
+
+  /** The query vector of parsed terms, in the index's space (encoded, combined, through the adapter). */
+  async queryVector(terms: readonly QueryTerm[]): Promise<Float32Array> {
     this.assertFresh();
     const texts = [...new Set(terms.map((t) => t.text))];
     const encoded = await this.encodeText(texts);
@@ -89,8 +94,13 @@ export class SearchService {
       terms.map((t) => byText.get(t.text) as Float32Array),
       terms.map((t) => t.weight),
     );
-    const q = checkDim(this.current.transformQuery(combined), this.index.dim);
-    return this.index.search(q, k, { filter });
+    return checkDim(this.current.transformQuery(combined), this.index.dim);
+  }
+
+  /** Every indexed photo's score against each text (through the adapter, as queries are). */
+  async scoreTexts(texts: readonly string[]): Promise<{ ids: Float64Array; columns: Float32Array[] }> {
+    const { ids, text } = this.scoreColumns(await this.encodeText([...texts]), []);
+    return { ids, columns: text };
   }
 
   /** Photos most like `photoId` by its own indexed vector, the photo itself excluded. */

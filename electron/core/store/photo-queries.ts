@@ -1,7 +1,8 @@
-// Read-only photo queries for the API: pages of the library for the grid, summaries of search
+// Read-only photo queries for the API: pages of the library for the grid in one of its orders,
+// the timeline (photos per day, for the grid's date headers and scrubber), summaries of search
 // hits in rank order with their scores, and the id sets that folder/date filters narrow a
 // search to. One per connection (the store makes it once): statements are prepared once per
-// filter shape, not once per page.
+// filter shape and order, not once per page.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
@@ -80,6 +81,66 @@ function shapeOf(f: PhotoFilter, takenAt = 'taken_at'): { key: string; sql: stri
  */
 export const GRID_ORDER = 'ORDER BY taken_at IS NULL, taken_at DESC, path';
 
+/** The grid's sort orders: date taken (newest first, undated last), date added (newest first), file name. */
+export const PHOTO_ORDERS = ['taken', 'added', 'name'] as const;
+export type PhotoOrder = (typeof PHOTO_ORDERS)[number];
+/** The orders with a date to group by (name has no date headers). */
+export type DatedOrder = Exclude<PhotoOrder, 'name'>;
+
+/** A file's name without its folders (either separator), case-folded: migration 006's photos_name expression, exactly. */
+const NAME_KEY = "lower(replace(replace(rel_path, char(92), '/'), rtrim(replace(rel_path, char(92), '/'), replace(replace(rel_path, char(92), '/'), '/', '')), ''))";
+
+/** Each order's ORDER BY and the indexes that hold it (all photos; one folder's). */
+const ORDERS: Record<PhotoOrder, { orderBy: string; index: string; rootIndex: string }> = {
+  taken: { orderBy: GRID_ORDER, index: 'photos_grid', rootIndex: 'photos_root_grid' },
+  added: { orderBy: 'ORDER BY indexed_at DESC, path', index: 'photos_added', rootIndex: 'photos_added' },
+  name: { orderBy: `ORDER BY ${NAME_KEY}, path`, index: 'photos_name', rootIndex: 'photos_name' },
+};
+
+/** A day of the timeline: yyyymmdd in local time, or null for the photos without a date (last). */
+export interface TimelineDay {
+  day: number | null;
+  count: number;
+}
+
+/**
+ * "Date added" groups added times in 15-minute buckets (UTC), which the core turns into local days:
+ * every time zone's offset is a multiple of 15 minutes, so no bucket straddles a local midnight,
+ * and SQLite's 'localtime' on every row costs ~3 µs each (glibc re-reads the zone without TZ set).
+ */
+const ADDED_BUCKET_MS = 900_000;
+
+/**
+ * The timeline query for an order and a filter's shape. Date taken groups the stored taken_day
+ * over photos_days, which holds every column the filter names, so the table is never read; NULL
+ * sorts last under DESC, so the undated group comes last. Date added groups buckets over
+ * photos_added (see ADDED_BUCKET_MS), in the same order.
+ */
+export function timelineSql(filter: PhotoFilter, order: DatedOrder): string {
+  const where = shapeOf(filter).sql;
+  return order === 'taken'
+    ? `SELECT taken_day AS day, count(*) AS count FROM photos INDEXED BY photos_days WHERE ${where} GROUP BY taken_day ORDER BY taken_day DESC`
+    : `SELECT indexed_at / ${ADDED_BUCKET_MS} AS day, count(*) AS count FROM photos INDEXED BY photos_added WHERE ${where} GROUP BY day ORDER BY day DESC`;
+}
+
+/** The local calendar day of an epoch-ms time as yyyymmdd, in this process's zone (as SQLite's 'localtime'). */
+function localDay(ms: number): number {
+  const d = new Date(ms);
+  return d.getFullYear() * 10_000 + (d.getMonth() + 1) * 100 + d.getDate();
+}
+
+/** Buckets (newest first) merged into local days. */
+function bucketsToDays(buckets: readonly TimelineDay[]): TimelineDay[] {
+  const days: TimelineDay[] = [];
+  for (const b of buckets) {
+    const day = b.day === null ? null : localDay(b.day * ADDED_BUCKET_MS);
+    const last = days[days.length - 1];
+    if (last && last.day === day) last.count += b.count;
+    else days.push({ day, count: b.count });
+  }
+  return days;
+}
+
 /**
  * The page query for a filter's shape; binds the filter values (in shapeOf's order), then LIMIT
  * and OFFSET. Left to itself the planner can pick the smaller photos_status index and sort every
@@ -89,14 +150,15 @@ export const GRID_ORDER = 'ORDER BY taken_at IS NULL, taken_at DESC, path';
  * skip-scan that index by date and sort the matches: the unary + in +taken_at keeps the date
  * range from being used as an index constraint, so it only filters rows read in order.
  */
-export function gridPageSql(filter: PhotoFilter): string {
-  const index = filter.rootId === undefined ? 'photos_grid' : 'photos_root_grid';
-  return `SELECT ${COLUMNS} FROM photos INDEXED BY ${index} WHERE ${shapeOf(filter, '+taken_at').sql} ${GRID_ORDER} LIMIT ? OFFSET ?`;
+export function gridPageSql(filter: PhotoFilter, order: PhotoOrder = 'taken'): string {
+  const { orderBy, index, rootIndex } = ORDERS[order];
+  return `SELECT ${COLUMNS} FROM photos INDEXED BY ${filter.rootId === undefined ? index : rootIndex} WHERE ${shapeOf(filter, '+taken_at').sql} ${orderBy} LIMIT ? OFFSET ?`;
 }
 
 interface ShapeStatements {
   count: Statement<number[], number>;
-  page: Statement<number[], RawSummary>;
+  pages: Partial<Record<PhotoOrder, Statement<number[], RawSummary>>>;
+  timelines: Partial<Record<DatedOrder, Statement<number[], TimelineDay>>>;
   ids: Statement<number[], number>;
 }
 
@@ -108,12 +170,21 @@ export class PhotoQueries {
     this.byId = db.prepare<[number], RawSummary>(`SELECT ${COLUMNS} FROM photos WHERE id = ?`);
   }
 
-  /** A page of indexed photos, newest capture first (undated last), then by path. */
-  page(filter: PhotoFilter, offset: number, limit: number): { total: number; photos: PhotoSummary[] } {
+  /** A page of indexed photos in `order` (by default newest capture first, undated last), ties by path. */
+  page(filter: PhotoFilter, offset: number, limit: number, order: PhotoOrder = 'taken'): { total: number; photos: PhotoSummary[] } {
     const { params, shape } = this.shape(filter);
     const total = shape.count.get(...params)!;
-    const rows = shape.page.all(...params, limit, offset);
+    const page = (shape.pages[order] ??= this.db.prepare<number[], RawSummary>(gridPageSql(filter, order)));
+    const rows = page.all(...params, limit, offset);
     return { total, photos: rows.map(toSummary) };
+  }
+
+  /** Photos per local day in `order`'s grouping, in the order page() lists them; the undated last. */
+  timeline(filter: PhotoFilter, order: DatedOrder = 'taken'): TimelineDay[] {
+    const { params, shape } = this.shape(filter);
+    const timeline = (shape.timelines[order] ??= this.db.prepare<number[], TimelineDay>(timelineSql(filter, order)));
+    const rows = timeline.all(...params);
+    return order === 'taken' ? rows : bucketsToDays(rows);
   }
 
   /** Search hits as photo summaries with their scores, in rank order (photos gone since are skipped). */
@@ -139,7 +210,8 @@ export class PhotoQueries {
     if (!shape) {
       shape = {
         count: this.db.prepare<number[], number>(`SELECT count(*) FROM photos WHERE ${sql}`).pluck(),
-        page: this.db.prepare<number[], RawSummary>(gridPageSql(filter)),
+        pages: {},
+        timelines: {},
         ids: this.db.prepare<number[], number>(`SELECT id FROM photos WHERE ${sql}`).pluck(),
       };
       this.shapes.set(key, shape);

@@ -21,6 +21,8 @@ export interface ShoeboxClient {
   mediaUrl(kind: MediaKind, photoId: number): string;
   /** A native folder picker (Electron only); null when the person cancelled. */
   pickFolder?: () => Promise<string | null>;
+  /** Opens the system file manager on a photo's file (Electron only); a ClientError says why not. */
+  showInFolder?: (photoId: number) => Promise<void>;
 }
 
 /** A failed call: the API's error kind and its person-readable message. */

@@ -24,5 +24,6 @@ export function createIpcClient(bridge: ShoeboxBridge): ShoeboxClient {
     onJobEvent: (listener) => bridge.onJobEvent(listener),
     mediaUrl: (kind, photoId) => `shoebox-media://${kind}/${photoId}`,
     ...(bridge.pickFolder ? { pickFolder: () => bridge.pickFolder!() } : {}),
+    ...(bridge.showInFolder ? { showInFolder: async (photoId: number) => void unwrap('show in folder', await bridge.showInFolder!(photoId)) } : {}),
   };
 }

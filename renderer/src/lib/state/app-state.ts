@@ -6,16 +6,19 @@ import type { ShoeboxClient } from '../api/client.js';
 import { CaptionsState } from './captions.svelte.js';
 import { FilterState } from './filters.svelte.js';
 import { FinetuneState } from './finetune.svelte.js';
+import { GridViewState } from './grid-view.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LibraryState } from './library.svelte.js';
 import { ModelsState } from './models.svelte.js';
 import { NoticeState } from './notices.svelte.js';
 import { SearchState } from './search.svelte.js';
+import { SelectionState } from './selection.svelte.js';
 import { SortingState } from './sorting.svelte.js';
 
 export class AppState {
   readonly notices = new NoticeState();
   readonly filters = new FilterState();
+  readonly gridView = new GridViewState();
   readonly jobs: JobsState;
   readonly library: LibraryState;
   readonly search: SearchState;
@@ -23,17 +26,19 @@ export class AppState {
   readonly sorting: SortingState;
   readonly captions: CaptionsState;
   readonly finetune: FinetuneState;
+  readonly selection: SelectionState;
 
   /** Create it while a component initialises (some states set up effects). */
   constructor(client: ShoeboxClient, hooks: { onSimilarShown: () => void }) {
     const report = this.notices.report;
     this.jobs = new JobsState(client, report);
-    this.library = new LibraryState(client, this.jobs, this.filters, report);
+    this.library = new LibraryState(client, this.jobs, this.filters, this.gridView, report);
     this.search = new SearchState(client, this.filters, report, hooks.onSimilarShown);
     // Results from the previous model's space would be stale once another model answers.
     this.models = new ModelsState(client, this.jobs, this.library, () => this.search.rerun());
     this.sorting = new SortingState(client, this.jobs, report);
     this.captions = new CaptionsState(client, report);
+    this.selection = new SelectionState(client, this.sorting, this.captions);
     // Another version answers searches at once: the search shown is run again.
     this.finetune = new FinetuneState(client, this.jobs, () => this.search.rerun());
   }

@@ -4,6 +4,7 @@
 // through jobs.wait), the versions with their figures, and which one is active (use, rollback).
 // A change of the active version changes search and sorting at once: `onActiveChanged` runs then.
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
+import { listenForKey } from '../util/global-keys.js';
 import { isLive, type JobOf, type JobsState } from './jobs.svelte.js';
 
 export type FinetuneStatus = ApiOutput<'finetune.status'>;
@@ -205,13 +206,5 @@ export class FinetuneState {
 
 /** "F" anywhere (unless keys go to a field or a dialog is open) opens the fine-tuning panel; returns the function that stops listening. */
 export function listenForFinetuneShortcut(open: () => void): () => void {
-  const onKey = (event: KeyboardEvent): void => {
-    const busy = event.ctrlKey || event.metaKey || event.altKey || event.repeat;
-    const typing = event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable="true"], dialog') !== null;
-    if (busy || typing || event.key.toLowerCase() !== 'f') return;
-    event.preventDefault();
-    open();
-  };
-  window.addEventListener('keydown', onKey);
-  return () => window.removeEventListener('keydown', onKey);
+  return listenForKey(['f', 'F'], open);
 }

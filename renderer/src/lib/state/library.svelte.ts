@@ -5,6 +5,7 @@
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { fileName } from '../util/format.js';
 import type { FilterState } from './filters.svelte.js';
+import type { GridViewState } from './grid-view.svelte.js';
 import { isLive, type JobsState } from './jobs.svelte.js';
 import { LibrarySource } from './sources.svelte.js';
 
@@ -24,17 +25,18 @@ export class LibraryState {
 
   readonly roots = $derived(this.status?.roots ?? []);
   readonly indexing: boolean;
-  /** A new source for each filter; refresh() reloads it in place when photos were added or removed. */
+  /** A new source for each filter and sort order; refresh() reloads it in place when photos were added or removed. */
   readonly photos: LibrarySource;
 
   constructor(
     private readonly client: ShoeboxClient,
     private readonly jobs: JobsState,
     filters: FilterState,
+    gridView: GridViewState,
     private readonly report: (err: unknown) => void,
   ) {
     this.indexing = $derived(isLive(jobs.byKind('index')));
-    this.photos = $derived(new LibrarySource(client, filters.filter, report));
+    this.photos = $derived(new LibrarySource(client, filters.filter, gridView.order, report));
   }
 
   /** Status without loading the model (fast), then the model's details in the background. */
@@ -83,25 +85,32 @@ export class LibraryState {
     return id === undefined ? null : fileName(this.roots.find((r) => r.id === id)?.path ?? '');
   }
 
-  async addRoot(path: string): Promise<boolean> {
-    try {
-      const root = await this.client.call('roots.add', { path });
-      await this.refresh();
-      await this.client.call('index.start', { rootIds: [root.id] });
-      return true;
-    } catch (err) {
-      this.report(err);
-      return false;
-    }
+  /**
+   * Adds a folder (a full path or ~/…) and starts indexing it. Resolves to a warning when no photo
+   * was found in it; rejects with the reason it was refused, for the form to show beside the field.
+   */
+  async addRoot(path: string): Promise<true | { warning: string }> {
+    const root = await this.client.call('roots.add', { path });
+    await this.refresh();
+    await this.client.call('index.start', { rootIds: [root.id] });
+    if (root.holdsPhotos !== false) return true;
+    return { warning: `No photos found in ${root.path}. It was added all the same: photos put there are found when you rescan, or remove it from the list.` };
   }
 
-  /** First-run choice: a generated demo library, written into the data folder and indexed. */
+  /** While the demo library is being written (seconds, before its index job exists). */
+  addingDemo = $state(false);
+
+  /** First-run choice: a generated demo library, written into the data folder and indexed; once at a time. */
   async addDemo(): Promise<void> {
+    if (this.addingDemo || this.indexing) return;
+    this.addingDemo = true;
     try {
       await this.client.call('library.addDemo', {});
       await this.refresh();
     } catch (err) {
       this.report(err);
+    } finally {
+      this.addingDemo = false;
     }
   }
 

@@ -1,17 +1,27 @@
 // Searching: the query as typed, text search as you type (debounced; a stale answer never
 // replaces a newer one), the photos like one photo, and which of the library, the results or the
 // similar photos the main area shows. A changed filter or model runs the search shown again.
+// Text results are paged (more on scroll) and show the good matches first; the weaker ones come
+// on request (the relevance floor, docs/SEARCH.md). A query still being typed ("beach +") is
+// searched up to its last complete term, not reported as an error.
 import { untrack } from 'svelte';
 import { ClientError, type ApiOutput, type ShoeboxClient } from '../api/client.js';
 import { Latest } from '../util/latest.js';
+import { completePart } from '../util/query-typing.js';
 import type { FilterState } from './filters.svelte.js';
-import { ListSource, type GridItem } from './sources.svelte.js';
+import { ResultsSource, RESULTS_PAGE, type ResultsShown } from './results-source.svelte.js';
+import { ListSource, type GridItem, type GridSource } from './sources.svelte.js';
 
 /** One term of a query as the search read it ("2:dog" is dog, weight 2). */
 export type Term = ApiOutput<'search.text'>['terms'][number];
-export type SearchView = { kind: 'library' } | { kind: 'search'; query: string; terms: readonly Term[] } | { kind: 'similar'; photo: GridItem };
+export type SearchView =
+  | { kind: 'library' }
+  | { kind: 'search'; query: string; terms: readonly Term[]; strong: number; understood: boolean; show: ResultsShown }
+  | { kind: 'similar'; photo: GridItem };
 
-const RESULTS = 200;
+const SIMILAR = 200;
+/** The API's limit on a query's length (core/search/query.ts), checked here to say it plainly. */
+const MAX_QUERY_CHARS = 1000;
 // Short enough that results follow typing (~25 ms of work after it at 100k photos, see
 // docs/BENCHMARKS.md); stale requests are cancelled by `latest`, so a burst costs little.
 const DEBOUNCE_MS = 60;
@@ -24,7 +34,7 @@ export class SearchState {
   error = $state<string | null>(null);
   view = $state.raw<SearchView>({ kind: 'library' });
   /** The hits of the search or "similar" view shown. */
-  results = $state.raw(new ListSource([]));
+  results = $state.raw<GridSource>(new ListSource([]));
   readonly #latest = new Latest();
 
   /**
@@ -45,44 +55,58 @@ export class SearchState {
 
   /** Runs the search or "similar" view shown again (the filter or the active model changed). */
   rerun(): void {
-    if (this.view.kind === 'search') this.searchText(this.view.query, 0);
+    if (this.view.kind === 'search') this.searchText(this.query, 0, this.view.show);
     else if (this.view.kind === 'similar') this.findSimilar(this.view.photo);
   }
 
+  /** Shows the weaker matches too, or the good ones alone again. */
+  showWeaker(weaker: boolean): void {
+    if (this.view.kind === 'search') this.searchText(this.query, 0, weaker ? 'all' : 'strong');
+  }
+
   /** Searches for `text` after `delayMs` of quiet; an empty text goes back to the library. */
-  searchText(text: string, delayMs = DEBOUNCE_MS): void {
+  searchText(text: string, delayMs = DEBOUNCE_MS, show: ResultsShown = 'strong'): void {
     this.query = text;
     this.error = null;
-    if (text.trim() === '') {
+    if (text.length > MAX_QUERY_CHARS) {
       this.#latest.cancel();
       this.searching = false;
-      if (this.view.kind === 'search') this.view = { kind: 'library' };
+      this.error = `That search is too long (at most ${MAX_QUERY_CHARS} characters; this one has ${text.length}).`;
+      return;
+    }
+    // A trailing "+", "-", "2:" or open quote is a term still being typed: search what is complete.
+    const complete = completePart(text);
+    if (complete.trim() === '') {
+      this.#latest.cancel();
+      this.searching = false;
+      if (text.trim() === '' && this.view.kind === 'search') this.view = { kind: 'library' };
       return;
     }
     this.searching = true;
     const filter = this.filters.filter;
-    this.#latest.run((signal) => this.client.call('search.text', { query: text, limit: RESULTS, filter }, { signal }), delayMs).then(
+    const request = { query: complete, show, filter };
+    this.#latest.run((signal) => this.client.call('search.text', { ...request, limit: RESULTS_PAGE }, { signal }), delayMs).then(
       (r) => {
         if (!r) return;
         this.searching = false;
-        this.results = new ListSource(r.hits);
-        this.view = { kind: 'search', query: text, terms: r.terms };
+        this.results = new ResultsSource(this.client, request, r, this.report);
+        this.view = { kind: 'search', query: complete, terms: r.terms, strong: r.strong, understood: r.understood, show };
       },
       (err: unknown) => {
         this.searching = false;
-        if (err instanceof ClientError && err.code === 'bad-input') this.error = err.message;
+        if (err instanceof ClientError && err.code === 'bad-input') this.error = personal(err.message);
         else this.report(err);
       },
     );
   }
 
   /** Shows the photos most like `photo` (and clears the search field). */
-  findSimilar(photo: GridItem): void {
+  findSimilar(photo: Pick<GridItem, 'id'>): void {
     this.query = '';
     this.error = null;
     this.searching = true;
     const filter = this.filters.filter;
-    this.#latest.run((signal) => this.client.call('search.similar', { photoId: photo.id, limit: RESULTS, filter }, { signal })).then(
+    this.#latest.run((signal) => this.client.call('search.similar', { photoId: photo.id, limit: SIMILAR, filter }, { signal })).then(
       (r) => {
         if (!r) return;
         this.searching = false;
@@ -103,4 +127,10 @@ export class SearchState {
     this.searching = false;
     this.view = { kind: 'library' };
   }
+}
+
+/** The core's reason for a query it cannot read, as a sentence ("search query ends with…" → "This search ends with…"). */
+function personal(message: string): string {
+  const text = message.replace(/^search query:?\s*/i, '').replace(/^Invalid input for search\.text:\s*/, '');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }

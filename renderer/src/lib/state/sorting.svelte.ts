@@ -5,6 +5,7 @@
 // and call the methods; every failure goes to `report` (the toast) or to the field it is about.
 import { SvelteSet } from 'svelte/reactivity';
 import type { ApiInput, ApiOutput, ShoeboxClient } from '../api/client.js';
+import { listenForKey } from '../util/global-keys.js';
 import { Latest } from '../util/latest.js';
 import { plural } from '../util/format.js';
 import { isLive, type JobOf, type JobsState } from './jobs.svelte.js';
@@ -320,7 +321,7 @@ export class SortingState {
   async open(): Promise<void> {
     const first = !this.opened;
     this.opened = true;
-    await this.#loadCategories();
+    await this.loadCategories();
     if (this.categories.length === 0) {
       if (!this.draft) this.newCategory();
       await this.refresh();
@@ -481,7 +482,7 @@ export class SortingState {
       const fields = { name, prompts: draft.prompts, strictness: draft.strictness };
       const saved = draft.editing ? await this.client.call('categories.update', { id: draft.editing.id, ...fields }) : await this.client.call('categories.add', fields);
       this.announcement = draft.editing ? `Saved ${saved.name}.` : `Added ${saved.name}.`;
-      await this.#loadCategories();
+      await this.loadCategories();
       this.place = saved.id;
       if (draft.editing) this.closeDraft();
       else this.newCategory();
@@ -500,7 +501,7 @@ export class SortingState {
       await this.client.call('categories.remove', { id: category.id });
       this.announcement = `Removed ${category.name}; its photos are sorted again.`;
       if (this.draft?.editing?.id === category.id) this.closeDraft();
-      await this.#loadCategories();
+      await this.loadCategories();
       await this.refresh();
     } catch (err) {
       this.report(err);
@@ -522,7 +523,8 @@ export class SortingState {
     }
   }
 
-  async #loadCategories(): Promise<void> {
+  /** Reads the categories (also for the photo grid's "Move to category", before this view was opened). */
+  async loadCategories(): Promise<void> {
     try {
       this.categories = await this.client.call('categories.list', {});
     } catch (err) {
@@ -696,12 +698,5 @@ export class ExportState {
 
 /** "S" anywhere (unless a field has the keys or a dialog is open) opens the Sorting view; returns the function that stops listening. */
 export function listenForSortingShortcut(open: () => void): () => void {
-  const onKey = (event: KeyboardEvent): void => {
-    if ((event.key !== 's' && event.key !== 'S') || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
-    event.preventDefault();
-    open();
-  };
-  window.addEventListener('keydown', onKey);
-  return () => window.removeEventListener('keydown', onKey);
+  return listenForKey(['s', 'S'], open);
 }

@@ -3,7 +3,9 @@
 // (Svelte runes): reading `count` or `at(i)` in a template updates when pages arrive.
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { PagedList } from '../grid/paged-list.js';
+import { buildTimeline, type Timeline } from '../grid/timeline.js';
 import type { PhotoFilter } from './filters.svelte.js';
+import type { PhotoOrder } from './grid-view.svelte.js';
 
 export type Photo = ApiOutput<'photos.list'>['photos'][number];
 /** A search or "similar" hit: a photo and its score. */
@@ -13,6 +15,8 @@ export type GridItem = Photo & Partial<Pick<ScoredPhoto, 'score'>>;
 
 export interface GridSource {
   readonly count: number;
+  /** The library's days in its order (date headers, scrubber); absent for ranked lists and the name order. */
+  readonly timeline?: Timeline | null;
   /** Whether the first answer has arrived (to tell "empty" from "loading"). */
   readonly ready: boolean;
   at(index: number): GridItem | undefined;
@@ -23,27 +27,43 @@ export interface GridSource {
 
 const PAGE = 200;
 
+/**
+ * The library in one sort order: pages of photos, and for the dated orders the timeline (photos
+ * per day), which the grid lays its date headers out from. In a dated order the count is the
+ * timeline's, so the layout and the count come from one answer and the headers are there from the
+ * first frame. Both reload on refresh(), the old ones shown until the new ones arrive.
+ */
 export class LibrarySource implements GridSource {
   #list: PagedList<Photo>;
   #version = $state(0);
   #generation = $state(0);
   #count = $state(0);
   #ready = $state(false);
+  #timeline = $state<Timeline | null>(null);
+  /** The generation the timeline was last asked for (-1: never). */
+  #timelineAsked = -1;
+  readonly #loadTimeline: (() => Promise<Timeline>) | null;
+  readonly #onError: (err: unknown) => void;
 
-  constructor(client: ShoeboxClient, filter: PhotoFilter, onError: (err: unknown) => void) {
+  constructor(client: ShoeboxClient, filter: PhotoFilter, order: PhotoOrder, onError: (err: unknown) => void) {
     this.#list = new PagedList<Photo>(
       async (offset, limit) => {
-        const r = await client.call('photos.list', { offset, limit, filter });
+        const r = await client.call('photos.list', { offset, limit, filter, order });
         return { total: r.total, items: r.photos };
       },
       () => {
-        this.#count = this.#list.total;
-        this.#ready = true;
+        if (!this.#loadTimeline) {
+          this.#count = this.#list.total;
+          this.#ready = true;
+        }
         this.#version++;
       },
       PAGE,
       onError,
     );
+    this.#loadTimeline =
+      order === 'name' ? null : async () => buildTimeline((await client.call('photos.timeline', { filter, order })).days);
+    this.#onError = onError;
   }
 
   get count(): number {
@@ -54,14 +74,30 @@ export class LibrarySource implements GridSource {
     return this.#ready;
   }
 
+  get timeline(): Timeline | null {
+    return this.#timeline;
+  }
+
   at(index: number): GridItem | undefined {
     void this.#version; // re-read when a page arrives
     return this.#list.at(index);
   }
 
   ensure(from: number, to: number): void {
-    void this.#generation; // an effect calling ensure() runs again after refresh()
+    const generation = this.#generation; // an effect calling ensure() runs again after refresh()
     void this.#list.ensure(from, to);
+    if (this.#loadTimeline && this.#timelineAsked !== generation) {
+      this.#timelineAsked = generation;
+      this.#loadTimeline().then(
+        (timeline) => {
+          if (this.#timelineAsked !== generation) return;
+          this.#timeline = timeline;
+          this.#count = timeline.total;
+          this.#ready = true;
+        },
+        (err: unknown) => this.#onError(err),
+      );
+    }
   }
 
   get(index: number): Promise<GridItem | undefined> {

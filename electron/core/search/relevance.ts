@@ -1,0 +1,66 @@
+// The relevance floor of text search: which hits are good matches, for any model. Raw cosines
+// cannot be compared across models (the bundled model's range is about -0.7..0.8, ViT-B/32's
+// 0.1..0.35, SigLIP's -0.1..0.2), so the floor is measured in each photo's own units: how far the
+// query's score for a photo is above what meaningless prompts score for that same photo, in units
+// of their spread (a z-score). Both parts move together when a model shifts or stretches its
+// scores, so the rule is scale-free. A second test is about the words: a word the model's
+// tokenizer can only spell letter by letter is one it never learnt, and a query made of such
+// words has no good matches whatever its scores (the bundled model maps "zzzz" as confidently as
+// a real phrase). Why and the measured figures: docs/SEARCH.md.
+import { Rng } from '../synthetic/rng.js';
+
+/** A hit is a good match when it beats the meaningless prompts on its photo by this many of their spreads. */
+export const STRONG_Z = 2;
+/** Letters per token below which a word counts as unknown to the model (spelt out piece by piece). */
+const MIN_LETTERS_PER_PIECE = 2;
+/** Meaningless prompts per model: enough for a stable mean and spread per photo. */
+const NULL_PROMPTS = 32;
+const NULL_SEED = 1811;
+
+/** Seeded random letter strings: text no model has learnt a meaning for, the same for every model. */
+export function nullPrompts(count = NULL_PROMPTS, seed = NULL_SEED): string[] {
+  const rng = new Rng(seed);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  return Array.from({ length: count }, () => Array.from({ length: rng.int(3, 9) }, () => letters[rng.int(0, letters.length - 1)]).join(''));
+}
+
+/**
+ * Each photo's floor, in the order of the score columns: the least score that beats the
+ * meaningless prompts on that photo by STRONG_Z of their spreads (z = (s − mean) / spread ≥
+ * STRONG_Z, written as a threshold so a search compares one number per photo).
+ * `columns[p][r]`: prompt p's score for the photo in row r.
+ */
+export function relevanceFloors(columns: readonly Float32Array[]): Float32Array {
+  if (columns.length < 2) throw new Error(`relevance: a baseline needs at least 2 prompts, got ${columns.length}`);
+  const n = (columns[0] as Float32Array).length;
+  const floors = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    let sum = 0;
+    let sum2 = 0;
+    for (const column of columns) {
+      const s = column[r] as number;
+      sum += s;
+      sum2 += s * s;
+    }
+    const mean = sum / columns.length;
+    floors[r] = mean + STRONG_Z * Math.sqrt(Math.max(0, sum2 / columns.length - mean * mean));
+  }
+  return floors;
+}
+
+/** Whether a word is one the model knows: spelt with fewer tokens than half its letters (or as one token). */
+export function isKnownWord(word: string, pieces: number): boolean {
+  return pieces <= 1 || word.length / pieces >= MIN_LETTERS_PER_PIECE;
+}
+
+/**
+ * Whether the model understands a query's positive terms: at least half of their words of three
+ * letters or more are known ("a dog" is judged on "dog"; one known word in two is enough).
+ * `piecesOf` counts the model's tokens for a word.
+ */
+export function understands(positiveTexts: readonly string[], piecesOf: (word: string) => number): boolean {
+  const words = positiveTexts.flatMap((t) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length >= 3);
+  if (words.length === 0) return true;
+  const known = words.filter((w) => isKnownWord(w, piecesOf(w))).length;
+  return known * 2 >= words.length;
+}

@@ -1,0 +1,107 @@
+// Where the interface is lives in the URL (hash routing): a search, the photo open in the viewer,
+// similar photos and the Sorting view each have an address, so Back and Forward move through them
+// and a reload comes back to the same place. "?" opens the sheet of keyboard shortcuts, which
+// also explains how searches are written. Keyboard only, after the library is made.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { tempDir } from '../support/temp-dir.js';
+import { skipReason, startApp } from './support.js';
+
+const skip = skipReason();
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`Timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('browser mode: Back, Forward and reload keep the search, the viewer and the view; "?" shows the shortcuts', { skip: skip ?? false, timeout: 240_000 }, async (t) => {
+  const work = await tempDir(t, 'shoebox-e2e-navigation-');
+  const { server, page, problems, shot } = await startApp(t, path.join(work, 'data'));
+  const { jobId } = await server.api<{ jobId: number }>('library.addDemo', { count: 40 });
+  await server.api('jobs.wait', { jobId });
+
+  const hash = async (): Promise<string> => decodeURIComponent(new URL(page.url()).hash.replace(/\+/g, ' '));
+  const search = page.getByTestId('search-input');
+  const viewer = page.getByTestId('viewer');
+  const grid = page.getByTestId('photo-grid');
+  const firstCellId = async (): Promise<number> => Number(await grid.locator('[role=gridcell][data-photo-id]').first().getAttribute('data-photo-id'));
+
+  await page.goto(server.launchUrl);
+  await grid.locator('[role=gridcell][data-photo-id]').first().waitFor();
+  assert.equal(await hash(), '#/');
+  const token = new URL(page.url()).search;
+
+  // A search is an address; typing replaces it rather than adding an entry per keystroke.
+  await page.keyboard.press('/');
+  await search.pressSequentially('a red circle', { delay: 20 });
+  await until(async () => (await hash()) === '#/search?q=a red circle', 'the search in the URL');
+  assert.equal(new URL(page.url()).search, token, 'the query string (the token) is left as it was');
+  await page.getByRole('heading', { name: /a red circle/ }).waitFor();
+
+  // Open the first result with the keyboard: the photo joins the address.
+  const first = await firstCellId();
+  await grid.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await viewer.waitFor();
+  await until(async () => (await hash()) === `#/search?q=a red circle&photo=${first}`, 'the open photo in the URL');
+  await shot('navigation-01-viewer-in-url');
+
+  // A reload comes back to the same search with the same photo open.
+  await page.reload();
+  await viewer.waitFor();
+  assert.equal(await hash(), `#/search?q=a red circle&photo=${first}`);
+  assert.equal(await search.inputValue(), 'a red circle');
+  assert.equal(await viewer.getAttribute('data-photo-id'), String(first), 'the viewer shows the photo the URL names');
+
+  // Back closes the viewer, then leaves the search for the library; Forward returns to the search.
+  await page.goBack();
+  await viewer.waitFor({ state: 'detached' });
+  assert.equal(await hash(), '#/search?q=a red circle');
+  await page.goBack();
+  await until(async () => (await search.inputValue()) === '', 'the search field emptied by Back');
+  assert.equal(await hash(), '#/');
+  await page.getByRole('heading', { name: 'All photos' }).waitFor();
+  await page.goForward();
+  await page.getByRole('heading', { name: /a red circle/ }).waitFor();
+  assert.equal(await search.inputValue(), 'a red circle');
+
+  // The Sorting view has its address too, and Back leaves it.
+  await page.locator('body').press('Escape');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('s');
+  await page.getByTestId('sorting-view').waitFor();
+  assert.equal(await hash(), '#/sorting');
+  await page.goBack();
+  await page.getByTestId('sorting-view').waitFor({ state: 'detached' });
+  assert.equal(await hash(), '#/search?q=a red circle');
+
+  // A link to similar photos opens them.
+  await page.goto(`${server.launchUrl}#/similar/${first}`);
+  await page.getByRole('heading', { name: /^Similar to/ }).waitFor();
+  assert.match(await hash(), new RegExp(`^#/similar/${first}`));
+
+  // A hand-typed address that means nothing shows the library.
+  await page.goto(`${server.launchUrl}#/nowhere/at/all`);
+  await grid.waitFor();
+  await until(async () => (await hash()) === '#/', 'an unknown address corrected to the library');
+
+  // "?" opens the shortcut sheet, which lists the keys and the query syntax; Esc closes it.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  const sheet = page.getByTestId('shortcut-sheet');
+  await sheet.waitFor();
+  await sheet.getByRole('heading', { name: 'Keyboard shortcuts' }).waitFor();
+  assert.ok((await sheet.locator('kbd').count()) > 20, 'the keys are listed');
+  assert.match(await sheet.getByTestId('query-syntax').innerText(), /2:dog \+ grass/);
+  await shot('navigation-02-shortcut-sheet');
+  await page.keyboard.press('Escape');
+  await sheet.waitFor({ state: 'detached' });
+
+  assert.deepEqual(await problems(), []);
+});

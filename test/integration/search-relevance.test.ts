@@ -1,0 +1,63 @@
+// The relevance floor on the real demo library with the real bundled model: nonsense and words the
+// model never learnt find no good match; real queries keep their right photos above the floor;
+// results page past the first 200; "similar" is not judged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Shoebox } from '../../electron/core/shoebox.js';
+import { callApi } from '../../electron/core/api/table.js';
+import type { DemoManifest } from '../../electron/core/synthetic/demo-library.js';
+
+test('the relevance floor on the demo library', { timeout: 300_000 }, async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-relevance-'));
+  const core = await Shoebox.open({ dataDir });
+  t.after(async () => {
+    await core.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const { root, jobId } = await callApi(core, 'library.addDemo', {});
+  assert.equal((await callApi(core, 'jobs.wait', { jobId })).state, 'done');
+  const manifest = JSON.parse(await readFile(path.join(root.path, 'manifest.json'), 'utf8')) as DemoManifest;
+  const captionOf = new Map(manifest.files.map((f) => [path.join(root.path, f.path), f.caption ?? '']));
+
+  for (const query of ['zzzz', 'qwxv', 'xylophone', 'dog', 'sunset']) {
+    const r = await callApi(core, 'search.text', { query, limit: 20 });
+    assert.equal(r.strong, 0, `"${query}" has no good match`);
+    assert.equal(r.hits.length, 20, 'the closest photos are still there to see');
+    assert.ok(r.hits.every((h) => !h.strong));
+    assert.equal((await callApi(core, 'search.text', { query, show: 'strong' })).total, 0);
+  }
+
+  const real: [string, RegExp][] = [
+    ['a red circle', /\bred circles?\b/],
+    ['two blue squares on the beach', /\bblue squares? on the beach\b/],
+    ['a yellow star in the snow', /\byellow stars? in the snow\b/],
+  ];
+  for (const [query, right] of real) {
+    const r = await callApi(core, 'search.text', { query, show: 'strong', limit: 100 });
+    assert.ok(r.understood && r.strong > 0, `"${query}" has good matches`);
+    assert.equal(r.total, r.strong);
+    assert.ok(r.hits.every((h) => h.strong));
+    const rightPhotos = [...captionOf].filter(([, c]) => right.test(c)).map(([p]) => p);
+    assert.ok(rightPhotos.length > 0, `the demo has photos for "${query}"`);
+    const found = r.hits.filter((h) => rightPhotos.includes(h.path));
+    assert.ok(found.length >= Math.min(1, rightPhotos.length), `"${query}": a right photo is above the floor (${found.length} of ${rightPhotos.length})`);
+    assert.ok(r.strong < 0.4 * 300, `"${query}": the floor keeps out most of the library (${r.strong})`);
+  }
+
+  // Paging: the first 200 and the rest follow on, in order, without repeats.
+  const first = await callApi(core, 'search.text', { query: 'a red circle', limit: 200 });
+  const next = await callApi(core, 'search.text', { query: 'a red circle', limit: 200, offset: 200 });
+  assert.equal(first.total, 300);
+  assert.equal(first.hits.length, 200);
+  assert.equal(next.hits.length, 100);
+  assert.ok(next.hits[0]!.score <= first.hits[199]!.score);
+  assert.equal(new Set([...first.hits, ...next.hits].map((h) => h.id)).size, 300);
+
+  // "Similar" ranks by a photo's own vector and is not judged.
+  const similar = await callApi(core, 'search.similar', { photoId: first.hits[0]!.id, limit: 5 });
+  assert.equal(similar.hits.length, 5);
+  assert.ok(!('strong' in similar.hits[0]!));
+});
