@@ -102,6 +102,11 @@ test('browser mode: Back, Forward and reload keep the search, the viewer and the
   await shot('navigation-02-shortcut-sheet');
   await page.keyboard.press('Escape');
   await sheet.waitFor({ state: 'detached' });
+  // The same help on demand from beside the search field.
+  await page.getByTestId('search-help').click();
+  await sheet.getByTestId('query-syntax').waitFor();
+  await page.keyboard.press('Escape');
+  await sheet.waitFor({ state: 'detached' });
 
   assert.deepEqual(await problems(), []);
 });

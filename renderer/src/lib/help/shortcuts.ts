@@ -30,7 +30,21 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
     shortcuts: [
       { keys: [['←'], ['→'], ['↑'], ['↓']], does: 'Move between photos' },
       { keys: [['Home'], ['End'], ['PgUp'], ['PgDn']], does: 'First, last, a screen up or down' },
-      { keys: [['Enter']], does: 'Open the photo' },
+      { keys: [['Enter']], does: 'Open the photo (or a double-click)' },
+      { keys: [['Shift', '←'], ['Shift', '→'], ['Shift', '↑'], ['Shift', '↓']], does: 'Select a range (or Shift+click)' },
+      { keys: [['Space']], does: 'Select or unselect the photo (or Ctrl+click)' },
+      { keys: [['Ctrl', 'A']], does: 'Select all' },
+      { keys: [['Esc']], does: 'Clear the selection' },
+      { keys: [['Shift', 'F10'], ['Menu']], does: 'Actions on the selection (or a right-click)' },
+      { keys: [['+'], ['−']], does: 'Bigger or smaller thumbnails' },
+    ],
+  },
+  {
+    where: 'Timeline (the scrubber)',
+    shortcuts: [
+      { keys: [['↑'], ['↓']], does: 'The month above or below' },
+      { keys: [['PgUp'], ['PgDn']], does: 'The year above or below' },
+      { keys: [['Home'], ['End']], does: 'The top, the end (undated photos)' },
     ],
   },
   {

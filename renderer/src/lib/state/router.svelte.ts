@@ -84,3 +84,29 @@ export class Router {
     this.#last = route;
   }
 }
+
+/**
+ * Alt+← / Alt+→ and a mouse's back and forward buttons move through history, as in a browser:
+ * for Electron's window, which has no such keys of its own (a browser has them already, and a
+ * second listener would move twice). Returns the function that stops listening.
+ */
+export function listenForHistoryKeys(): () => void {
+  const onKey = (event: KeyboardEvent): void => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.key === 'ArrowLeft') history.back();
+    else if (event.key === 'ArrowRight') history.forward();
+    else return;
+    event.preventDefault();
+  };
+  // Buttons 3 and 4 are the "back" and "forward" side buttons.
+  const onMouse = (event: MouseEvent): void => {
+    if (event.button === 3) history.back();
+    else if (event.button === 4) history.forward();
+  };
+  window.addEventListener('keydown', onKey);
+  window.addEventListener('mouseup', onMouse);
+  return () => {
+    window.removeEventListener('keydown', onKey);
+    window.removeEventListener('mouseup', onMouse);
+  };
+}
