@@ -1,7 +1,8 @@
 // Hardening of every web page Electron creates. The session: CSP header, permissions denied (but
-// our page's clipboard writes and full screen), no network or file requests from pages, no spell-checker downloads. Every web contents (ours, or a
-// future popup/webview): no webviews, no navigation away from our page, window.open refused,
-// http(s) links handed to the person's browser after they confirm. (Window options: main.ts.)
+// our page's clipboard writes and full screen), no network or file requests from pages, no
+// spell-checker downloads. Every web contents (ours, or a future popup/webview): no webviews, no
+// navigation away from our page, window.open refused, http(s) links handed to the person's browser
+// after they confirm. (Window options: main.ts.)
 import { app, dialog, shell, type Session, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY, externalLinkDecision, isAppUrl, navigationDecision, permissionAllowed } from './policy.js';
 

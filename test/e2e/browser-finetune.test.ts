@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DemoManifest } from '../../electron/core/synthetic/index.js';
 import { tempDir } from '../support/temp-dir.js';
-import { SHOTS, skipReason, startApp } from './support.js';
+import { SHOTS, skipReason, startApp, until } from './support.js';
 
 const skip = skipReason();
 const EXTRA_SHOTS = '/tmp/shots';
@@ -36,15 +36,6 @@ interface Version {
   active: boolean;
   reason: string | null;
   figures: { loss: number[] };
-}
-
-/** Polls `check` from here (the page's CSP forbids the string predicates of waitForFunction while they poll). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('browser mode: caption photos in the viewer, fine-tune, search the new word, roll back', { skip: skip ?? false, timeout: 420_000 }, async (t) => {
@@ -137,7 +128,10 @@ test('browser mode: caption photos in the viewer, fine-tune, search the new word
   const searchIds = async (query: string, k: number): Promise<number[]> => (await api<{ hits: { id: number }[] }>('search.text', { query, limit: k })).hits.map((h) => h.id);
   const k = Math.min(8, taught.size);
   const precision = (ids: number[]) => ids.filter((id) => taught.has(id)).length / ids.length;
+  /** The good matches (the relevance floor): what the grid shows. */
+  const goodIds = async (query: string): Promise<number[]> => (await api<{ hits: { id: number }[] }>('search.text', { query, show: 'strong', limit: 50 })).hits.map((h) => h.id);
   const before = await searchIds(TAUGHT, k);
+  const goodBefore = await goodIds(TAUGHT);
   t.diagnostic(`before: ${Math.round(precision(before) * 100)} % of the top ${k} for "${TAUGHT}" are ${pair}`);
 
   // 2. The panel: "F" opens it; the counts and the estimate; Start.
@@ -189,6 +183,8 @@ test('browser mode: caption photos in the viewer, fine-tune, search the new word
   // Measured: 8 of the top 8 after, 0 before (300 demo photos, 60 of them "pip"); docs/FINETUNING.md has recall@1 on held-out photos.
   assert.ok(precision(after) > precision(before), `the fine-tuned search finds more ${pair} photos for "${TAUGHT}" than before (${after.join(', ')})`);
   assert.notDeepEqual(after, before, 'the active version changes the ranking');
+  // The taught word is understood and the taught photos are good matches, not weaker ones.
+  assert.deepEqual((await goodIds(TAUGHT)).slice(0, k), after, `the top ${k} for "${TAUGHT}" are good matches`);
   await until(async () => (await cells.first().getAttribute('data-photo-id')) === String(after[0]), 'the grid shows the new ranking');
   await shot('65-search-after');
 
@@ -203,7 +199,10 @@ test('browser mode: caption photos in the viewer, fine-tune, search the new word
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'detached' });
   assert.deepEqual(await searchIds(TAUGHT, k), before, 'the search ranks as before fine-tuning');
-  await until(async () => (await cells.first().getAttribute('data-photo-id')) === String(before[0]), 'the grid shows the old ranking again');
+  assert.deepEqual(await goodIds(TAUGHT), goodBefore, 'the same good matches as before fine-tuning');
+  // The grid shows the good matches: the first of them as before, or "No good matches" as before.
+  if (goodBefore.length > 0) await until(async () => (await cells.first().getAttribute('data-photo-id')) === String(goodBefore[0]), 'the grid shows the old good matches again');
+  else await page.getByRole('heading', { name: `No good matches for “${TAUGHT}”` }).waitFor();
 
   assert.deepEqual(await problems(), []);
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeDemoLibrary } from '../../electron/core/synthetic/index.js';
 import { tempDir } from '../support/temp-dir.js';
-import { skipReason, startApp } from './support.js';
+import { skipReason, startApp, until } from './support.js';
 
 const skip = skipReason();
 
@@ -37,15 +37,6 @@ async function focusInList(page: Page): Promise<boolean> {
   return page.evaluate<boolean>(`document.activeElement?.closest('ul.folders') != null`);
 }
 
-/** Polls `check` from here (string predicates of waitForFunction are refused by the page's CSP). */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('adding folders: the folder browser by keyboard, ~ expanded, bad paths refused in words', { skip: skip ?? false, timeout: 240_000 }, async (t) => {
   const home = await realpath(await tempDir(t, 'shoebox-e2e-home-'));
   await useHome(t, home);
@@ -70,8 +61,8 @@ test('adding folders: the folder browser by keyboard, ~ expanded, bad paths refu
   const dialog = page.getByRole('dialog', { name: 'Choose a folder of photos' });
   await dialog.waitFor();
   const current = dialog.getByTestId('folder-browser-current');
-  const showing = (folder: string) => until(`the browser to show ${folder}`, async () => (await current.textContent()) === folder);
-  await until('the focus in the list', () => focusInList(page));
+  const showing = (folder: string) => until(async () => (await current.textContent()) === folder, `the browser to show ${folder}`);
+  await until(() => focusInList(page), 'the focus in the list');
   assert.equal(await current.textContent(), home, 'it starts at the home folder');
   const names = await dialog.locator('ul.folders .name').allTextContents();
   assert.deepEqual(names, ['Documents', 'generated', 'Pictures'], 'sub-folders only, hidden ones hidden');
@@ -79,7 +70,7 @@ test('adding folders: the folder browser by keyboard, ~ expanded, bad paths refu
   while ((await focusedText(page)) !== 'Pictures') await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await showing(path.join(home, 'Pictures'));
-  await until('the focus in the list', () => focusInList(page));
+  await until(() => focusInList(page), 'the focus in the list');
   assert.match(await dialog.locator('li', { hasText: 'Beach' }).textContent() ?? '', /Beach\s*6 photos/, 'the photos directly inside are counted');
   await shot('folders-02-browser-pictures');
   // Backspace goes up, Enter goes back down.
@@ -87,7 +78,7 @@ test('adding folders: the folder browser by keyboard, ~ expanded, bad paths refu
   await showing(home);
   while ((await focusedText(page)) !== 'Pictures') await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await until('the focus on Beach', async () => (await focusInList(page)) && (await focusedText(page)).startsWith('Beach'));
+  await until(async () => (await focusInList(page)) && (await focusedText(page)).startsWith('Beach'), 'the focus on Beach');
   await page.keyboard.press('Enter');
   await showing(beach);
   for (let i = 0; i < 12 && (await focusedText(page)) !== 'Add this folder'; i++) await page.keyboard.press('Tab');
@@ -122,12 +113,12 @@ test('adding folders: the folder browser by keyboard, ~ expanded, bad paths refu
   await shot('folders-04-proc-refused');
 
   await typeFolder(page, 'Pictures/Beach');
-  await until('the relative path refused', async () => ((await alert.textContent()) ?? '').includes('is a relative path'));
+  await until(async () => ((await alert.textContent()) ?? '').includes('is a relative path'), 'the relative path refused');
   assert.match((await alert.textContent()) ?? '', /"Pictures\/Beach" is a relative path: give the folder's full path/);
 
   const long = `${home}/${'very long folder name '.repeat(190)}`.slice(0, 4000);
   await typeFolder(page, long);
-  await until('the long path refused', async () => ((await alert.textContent()) ?? '').includes('too long'));
+  await until(async () => ((await alert.textContent()) ?? '').includes('too long'), 'the long path refused');
   const text = (await alert.textContent()) ?? '';
   assert.match(text, /…/, 'shortened in the middle');
   assert.match(text, /the path is too long for this system \(4,000 characters/);

@@ -5,18 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { SHORTCUTS } from '../../renderer/src/lib/help/shortcuts.js';
 import { tempDir } from '../support/temp-dir.js';
-import { skipReason, startApp } from './support.js';
+import { skipReason, startApp, until } from './support.js';
 
 const skip = skipReason();
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('browser mode: Back, Forward and reload keep the search, the viewer and the view; "?" shows the shortcuts', { skip: skip ?? false, timeout: 240_000 }, async (t) => {
   const work = await tempDir(t, 'shoebox-e2e-navigation-');
@@ -41,6 +34,12 @@ test('browser mode: Back, Forward and reload keep the search, the viewer and the
   await until(async () => (await hash()) === '#/search?q=a red circle', 'the search in the URL');
   assert.equal(new URL(page.url()).search, token, 'the query string (the token) is left as it was');
   await page.getByRole('heading', { name: /a red circle/ }).waitFor();
+
+  // The skip link moves the focus to the results without leaving the search (its #photos is no place).
+  await page.getByRole('link', { name: 'Skip to photos' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-testid")'), 'photo-grid');
+  assert.equal(await hash(), '#/search?q=a red circle');
 
   // Open the first result with the keyboard: the photo joins the address.
   const first = await firstCellId();
@@ -97,7 +96,11 @@ test('browser mode: Back, Forward and reload keep the search, the viewer and the
   const sheet = page.getByTestId('shortcut-sheet');
   await sheet.waitFor();
   await sheet.getByRole('heading', { name: 'Keyboard shortcuts' }).waitFor();
-  assert.ok((await sheet.locator('kbd').count()) > 20, 'the keys are listed');
+  const listed = await sheet.innerText();
+  for (const group of SHORTCUTS) {
+    assert.ok(listed.includes(group.where), `the sheet has the group "${group.where}"`);
+    for (const shortcut of group.shortcuts) assert.ok(listed.includes(shortcut.does), `the sheet lists "${shortcut.does}"`);
+  }
   assert.match(await sheet.getByTestId('query-syntax').innerText(), /2:dog \+ grass/);
   await shot('navigation-02-shortcut-sheet');
   await page.keyboard.press('Escape');

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeDemoLibrary, type DemoManifest } from '../../electron/core/synthetic/index.js';
 import { tempDir } from '../support/temp-dir.js';
-import { skipReason, startApp } from './support.js';
+import { skipReason, startApp, until } from './support.js';
 
 const skip = skipReason();
 const PHOTOS = 300;
@@ -56,8 +56,11 @@ test('browser mode: no good matches, weaker matches on request, best matches fir
     await heading.filter({ hasText: `Results for “${query}”` }).waitFor();
   };
   /** Waits until the first photos' thumbnails are drawn (for a screenshot that shows them). */
-  const thumbsShown = (): Promise<unknown> =>
-    page.waitForFunction(`[...document.querySelectorAll('.cell img')].slice(0, 5).every((img) => img.complete && img.naturalWidth > 0)`);
+  const thumbsShown = (): Promise<void> =>
+    until(
+      async () => (await page.evaluate(`[...document.querySelectorAll('.cell img')].slice(0, 5).every((img) => img.complete && img.naturalWidth > 0)`)) === true,
+      'the first thumbnails drawn',
+    );
   await grid.waitFor();
 
   // 1. Nonsense finds no good match: said plainly, and the closest photos are one key press away.
@@ -110,7 +113,10 @@ test('browser mode: no good matches, weaker matches on request, best matches fir
   assert.equal(await cellId(PHOTOS - 1), all.hits[PHOTOS - 1]!.id, 'the last photo is the API\'s last, loaded past the first page');
   assert.ok(PHOTOS - 1 >= FIRST_PAGE);
   assert.equal(await grid.getAttribute('aria-activedescendant'), `photo-cell-${PHOTOS - 1}`, 'End moved to the last photo');
-  await page.waitForFunction(`(() => { const img = document.querySelector('#photo-cell-${PHOTOS - 1} img'); return !!img && img.complete && img.naturalWidth > 0; })()`);
+  await until(
+    async () => (await page.evaluate(`(() => { const img = document.querySelector('#photo-cell-${PHOTOS - 1} img'); return !!img && img.complete && img.naturalWidth > 0; })()`)) === true,
+    'the last photo\'s thumbnail drawn',
+  );
   await shot('search-04-scrolled-past-200');
 
   // 4. A query too long to search: an error in the error colour, announced, worded for a person.

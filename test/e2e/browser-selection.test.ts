@@ -3,7 +3,8 @@
 // library, Esc none; from the keyboard alone, Shift+arrows and Space. The selection bar counts them
 // and copies their real paths to the clipboard (read back from the page's clipboard); the context
 // menu opens by right click, by Shift+F10 and by the ContextMenu key, and is walked with the keys;
-// "Move to category" moves a photo (checked through the API). Screenshots in test-output/e2e/.
+// "Move to category" moves a photo (checked through the API), and says so, with an error's look,
+// while there are no categories. Screenshots in test-output/e2e/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -24,8 +25,6 @@ test('browser mode: click, Shift/Ctrl-click, Ctrl+A, Esc, Shift+arrows; the sele
   const api = server.api.bind(server);
   const { jobId } = await api<{ jobId: number }>('library.addDemo', { count: PHOTOS });
   await api('jobs.wait', { jobId });
-  const circle = await api<{ id: number; name: string }>('categories.add', { name: 'circle' });
-  await api('categories.add', { name: 'star' });
   const listed = await api<Listed>('photos.list', { offset: 0, limit: 1000 });
   const pathOf = new Map(listed.photos.map((p) => [p.id, p.path]));
   assert.equal(listed.total, PHOTOS);
@@ -63,9 +62,22 @@ test('browser mode: click, Shift/Ctrl-click, Ctrl+A, Esc, Shift+arrows; the sele
   assert.deepEqual(await selectedCells(), [0, 1, 3, 4]);
   await shot('90-selection-bar');
 
+  // Moving needs categories: with none yet, the bar says where to add them, as an error looks (an
+  // alert, with the warning icon); what an action did is a plain status (below).
+  await page.getByTestId('selection-move').click();
+  const refusal = bar.getByRole('alert').filter({ hasText: 'There are no categories yet: add them in the Sorting view (S)' });
+  await refusal.waitFor();
+  assert.equal(await refusal.locator('svg').count(), 1, 'with the warning icon');
+  assert.equal(await page.getByTestId('move-menu').count(), 0);
+  await shot('90b-selection-error');
+  const circle = await api<{ id: number; name: string }>('categories.add', { name: 'circle' });
+  await api('categories.add', { name: 'star' });
+
   // Copy paths: the full paths of the selected photos, in the grid's order, one a line.
   await page.getByTestId('copy-paths').click();
   await note.filter({ hasText: 'Copied the paths of 4 photos.' }).waitFor();
+  assert.equal(await note.getAttribute('role'), 'status');
+  assert.equal(await bar.getByRole('alert').count(), 0, 'the success replaced the error');
   assert.equal(await clipboard(), await pathsAt([0, 1, 3, 4]));
   for (const line of (await clipboard()).split('\n')) assert.ok(path.isAbsolute(line) && line.startsWith(work), line);
 
@@ -194,6 +206,15 @@ test('browser mode: click, Shift/Ctrl-click, Ctrl+A, Esc, Shift+arrows; the sele
   await page.keyboard.press('Enter');
   await page.getByTestId('viewer').waitFor();
   await page.keyboard.press('Escape');
+
+  // The library reloaded in place (a rescan ended) holds other photos at the selected positions:
+  // nothing is selected any more, so no action runs on the wrong photos.
+  await cell(1).click();
+  await cell(3).click({ modifiers: ['Shift'] });
+  await count.filter({ hasText: /^3 selected$/ }).waitFor();
+  await page.getByRole('button', { name: 'Rescan library' }).click();
+  await bar.waitFor({ state: 'detached', timeout: 60_000 });
+  assert.deepEqual(await selectedCells(), []);
 
   // Another list (a search) starts with nothing selected.
   await grid.focus();

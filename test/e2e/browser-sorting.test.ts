@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../support/temp-dir.js';
-import { SHOTS, skipReason, startApp } from './support.js';
+import { SHOTS, skipReason, startApp, until } from './support.js';
 
 const skip = skipReason();
 const EXTRA_SHOTS = '/tmp/shots';
@@ -67,7 +67,7 @@ test('browser mode: the sorting view sorts into typed categories, takes correcti
   await page.keyboard.press('Enter');
   // The form stays open for the next one.
   await page.getByRole('tab', { name: /star/ }).waitFor();
-  await page.waitForFunction('document.getElementById("category-name")?.value === ""');
+  await until(async () => (await page.evaluate('document.getElementById("category-name")?.value')) === '', 'the name field emptied');
   for (const next of ['circle', 'heart']) {
     await name.fill(next);
     await page.getByTestId('category-preview').filter({ hasText: new RegExp(`“${next}” would take`) }).waitFor();
@@ -81,7 +81,10 @@ test('browser mode: the sorting view sorts into typed categories, takes correcti
 
   // Sorted: the tabs' counts are the summary's, and the distribution is drawn.
   let summary = await api<Summary>('sort.summary', {});
-  await page.waitForFunction(`document.querySelector('[data-testid=sort-tab][data-place=unsorted] [data-testid=sort-tab-count]')?.textContent === '${summary.unsorted}'`);
+  await until(
+    async () => (await page.evaluate(`document.querySelector('[data-testid=sort-tab][data-place=unsorted] [data-testid=sort-tab-count]')?.textContent`)) === String(summary.unsorted),
+    'the Unsorted tab to show the new count',
+  );
   for (const c of summary.categories) assert.equal(await tabCount(page, c.name), c.count, `the count of ${c.name}`);
   assert.ok(summary.categories.every((c) => c.count > 0), 'every shape category took photos');
   const chart = page.getByTestId('sort-chart').locator('svg[role=img]');

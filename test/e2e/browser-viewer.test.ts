@@ -1,7 +1,8 @@
 // The viewer in browser mode, in a 1920×1080 window, on the demo library, keyboard first: it fills
 // the window, a double-click shows the original's own pixels (rendered size = natural size), keys
 // zoom and pan, "I" hides the info panel (remembered), "S" runs a slideshow that Esc stops, "F"
-// goes full screen, and originals deleted from disk or spoiled after indexing say so in words a
+// goes full screen (none of them also a window shortcut: Sorting, fine-tuning, thumbnail size),
+// and originals deleted from disk or spoiled after indexing say so in words a
 // person can act on. Screenshots: test-output/e2e/viewer-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,6 +71,37 @@ test('the viewer: full window, zoom and pan, info panel, slideshow, missing and 
   await shot('viewer-02-actual-pixels');
   await stage.dblclick();
   assert.equal(await zoom(), fitted, 'double-click again: fit');
+
+  // The viewer's keys are the viewer's only, wherever the focus is: on the dialog after the
+  // double-clicks, and on <body> once a nav button that was clicked turns disabled (← on the first
+  // photo). "+" zooms the photo, not the grid's thumbnails; "S" and "F" do not also open Sorting or
+  // fine-tuning; "?" opens no sheet over the viewer.
+  await viewer.getByRole('button', { name: 'Next photo (→)' }).click();
+  await viewer.locator('.muted', { hasText: /^2 of / }).waitFor();
+  await viewer.getByRole('button', { name: 'Previous photo (←)' }).click();
+  await viewer.locator('.muted', { hasText: /^1 of / }).waitFor();
+  await full.waitFor();
+  assert.equal(await page.evaluate('document.activeElement === document.body'), true, 'the disabled button dropped the focus to <body>');
+  const thumbSize = page.getByTestId('thumb-size');
+  const thumbsBefore = await thumbSize.inputValue();
+  await page.keyboard.press('+');
+  assert.ok((await zoom()) > fitted, '"+" zooms in');
+  await page.keyboard.press('-');
+  await page.keyboard.press('+');
+  assert.equal(await thumbSize.inputValue(), thumbsBefore, '"+" and "-" leave the thumbnail size alone');
+  await page.keyboard.press('0');
+  await page.keyboard.press('s');
+  await viewer.getByTestId('slideshow-toggle').filter({ hasText: 'Stop slideshow' }).waitFor();
+  await page.keyboard.press('s');
+  await page.keyboard.press('f');
+  await page.waitForFunction('document.fullscreenElement !== null');
+  await page.keyboard.press('f');
+  await page.waitForFunction('document.fullscreenElement === null');
+  await page.keyboard.press('?');
+  assert.equal(await page.getByTestId('sorting-view').count(), 0, '"S" ran the slideshow only');
+  assert.equal(await page.getByTestId('finetune-panel').count(), 0, '"F" went full screen only');
+  assert.equal(await page.getByTestId('shortcut-sheet').count(), 0, '"?" opens no sheet over the viewer');
+  assert.equal(await viewer.getByTestId('slideshow-toggle').getAttribute('aria-pressed'), 'false', 'the second "S" stopped the slideshow');
 
   // 3. Zoomed in, arrows pan (the photo stays); at fit, → goes to the next photo.
   const first = await title.textContent();

@@ -137,3 +137,12 @@ export async function watchPage(page: Page, shotPrefix = ''): Promise<WatchedPag
     },
   };
 }
+
+/** Polls `check` from the test's side until it holds (string predicates of waitForFunction are refused by the page's CSP). */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,11 +1,12 @@
 // Adding folders and the first run, through the real browser-mode server on a real data folder:
 // the folder browser (folders.browse: sub-folders only, from the home folder, hidden ones on
-// request, system folders and bad paths refused in words, the token required), and index jobs
-// that are not queued twice (index.start and library.addDemo answer the job already covering
-// the folders, and say so).
+// request, system folders and bad paths refused in words, /run/media reachable, the token
+// required), and index jobs that are not queued twice (index.start answers a queued job covering
+// the folders and queues one follow-up behind a running one; library.addDemo answers the job
+// already running over the demo library, and both say so).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { Shoebox } from '../../electron/core/shoebox.js';
@@ -91,7 +92,9 @@ test('folders.browse and index jobs that are not queued twice, over the real ser
     if (process.platform === 'linux') {
       assert.match(await refusal('folders.browse', { path: '/proc' }), /^\/proc is a virtual folder of running processes/);
       const top = await result('folders.browse', { path: '/' });
-      assert.ok(!top.folders.some((f) => ['proc', 'sys', 'dev', 'run'].includes(f.name)), top.folders.map((f) => f.name).join(', '));
+      assert.ok(!top.folders.some((f) => ['proc', 'sys', 'dev'].includes(f.name)), top.folders.map((f) => f.name).join(', '));
+      const removableDisks = await stat('/run/media').then((s) => s.isDirectory(), () => false);
+      assert.equal(top.folders.some((f) => f.name === 'run'), removableDisks, '/run is listed only on the way to /run/media');
       assert.match(top.refused ?? '', /^\/ holds the system's own folders/);
     }
     assert.match(await refusal('folders.browse', { path: 'Pictures' }), /^"Pictures" is a relative path: give the folder's full path/);
@@ -101,20 +104,52 @@ test('folders.browse and index jobs that are not queued twice, over the real ser
     assert.match(data.refused ?? '', /is Shoebox's data folder or inside it/);
   });
 
-  await t.test('index.start answers the queued or running job that covers the folders', async () => {
+  await t.test('a memory card under /run/media is browsed to through /run and added; the rest of /run is not', { skip: process.platform !== 'linux' }, async (t) => {
+    if (process.getuid?.() !== 0) return t.skip('needs root to make a folder under /run/media, as udisks does');
+    const madeMedia = await mkdir('/run/media', { recursive: true });
+    const card = await mkdtemp('/run/media/shoebox-test-card-');
+    t.after(() => rm(madeMedia ?? card, { recursive: true, force: true }));
+    await copyFile(path.join(trip, files[0]!.path), path.join(card, 'IMG_0001.jpg'));
+    assert.ok((await result('folders.browse', { path: '/' })).folders.some((f) => f.name === 'run'));
+    const run = await result('folders.browse', { path: '/run' });
+    assert.deepEqual(run.folders.map((f) => f.name), ['media'], 'only the way to the removable disks');
+    assert.match(run.refused ?? '', /^\/run is a folder of the running system’s temporary state/);
+    const media = await result('folders.browse', { path: '/run/media' });
+    assert.equal(media.refused, null);
+    assert.deepEqual(media.folders.filter((f) => f.path === card).map((f) => f.photos), [1]);
+    assert.equal((await result('folders.browse', { path: card })).refused, null);
+    assert.match(await refusal('folders.browse', { path: '/run/user' }), /^\/run\/user is inside \/run, a folder of the running system’s temporary state/);
+    const added = await result('roots.add', { path: card });
+    assert.equal(added.holdsPhotos, true);
+    assert.deepEqual(await result('roots.remove', { id: added.id }), { removed: added.id });
+  });
+
+  await t.test('index.start reuses a queued job that covers the folders; asked while one runs, it queues one follow-up', async () => {
     const root = await result('roots.add', { path: '~/Pictures' });
     assert.equal(root.holdsPhotos, true);
-    const [first, second, all] = await Promise.all([
+    const first = await result('index.start', { rootIds: [root.id] });
+    assert.equal(first.reused, false);
+    assert.deepEqual((await result('jobs.list', {})).active.filter((j) => j.jobId === first.jobId).map((j) => j.state), ['running']);
+    // A photo added while the first job runs: its scan may already have passed the folder.
+    const added = path.join(trip, 'added while indexing.jpg');
+    await copyFile(path.join(trip, files[0]!.path), added);
+    const [followUp, second, all] = await Promise.all([
       result('index.start', { rootIds: [root.id] }),
       result('index.start', { rootIds: [root.id] }),
       result('index.start', {}),
     ]);
-    assert.equal(first.reused, false);
-    assert.deepEqual([second, all], [{ jobId: first.jobId, reused: true }, { jobId: first.jobId, reused: true }]);
+    assert.equal(followUp.reused, false, 'a running job is not reused');
+    assert.notEqual(followUp.jobId, first.jobId);
+    assert.deepEqual([second, all], [{ jobId: followUp.jobId, reused: true }, { jobId: followUp.jobId, reused: true }], 'the queued follow-up is');
+    const { active } = await result('jobs.list', {});
+    assert.deepEqual(active.filter((j) => j.kind === 'index').map((j) => j.jobId), [first.jobId, followUp.jobId]);
     assert.equal((await result('jobs.wait', { jobId: first.jobId })).state, 'done');
+    assert.equal((await result('jobs.wait', { jobId: followUp.jobId })).state, 'done');
+    const { photos } = await result('photos.list', { limit: 50 });
+    assert.ok(photos.some((p) => p.path === added), 'the photo added meanwhile is indexed');
     const again = await result('index.start', { rootIds: [root.id] });
     assert.equal(again.reused, false, 'a finished job is not reused');
-    assert.notEqual(again.jobId, first.jobId);
+    assert.ok(again.jobId > followUp.jobId);
     await result('jobs.wait', { jobId: again.jobId });
   });
 

@@ -76,7 +76,10 @@ test('import, switch while search answers, switch back, remove', { timeout: 180_
   });
   assert.equal(core.models.chosenId(), 'shoebox-mini', 'measuring does not switch');
 
-  // Switch: while the new model embeds, search answers from the current one.
+  // Switch: while the new model embeds, search answers from the current one. A search first, as a
+  // person would have made: the first one also loads the text tower and measures the relevance
+  // floor, which can outlast this 24-photo switch, and the check is about answering during it.
+  assert.equal((await callApi(core, 'search.text', { query: 'a red star', limit: 5 })).hits.length, 5);
   const searchesDuring: Promise<{ model: string; hits: number }>[] = [];
   const unsubscribe = core.jobs.subscribe((e) => {
     if (e.kind === 'model-switch' && e.state === 'running' && e.done > 0 && searchesDuring.length === 0) {

@@ -14,6 +14,7 @@ import { Shoebox } from '../../electron/core/shoebox.js';
 import { startServer } from '../../electron/server/server.js';
 import { tempDir } from '../support/temp-dir.js';
 import { launchBrowser, skipReason } from '../e2e/support.js';
+import type { Page } from 'playwright-core';
 
 const skip = skipReason();
 
@@ -64,6 +65,19 @@ function post(port: number, headers: Record<string, string>): Promise<{ status: 
   });
 }
 
+/**
+ * Waits until `expression` (a string: this file is type-checked without the DOM library) is true
+ * in the page, polled from here: waitForFunction would poll by evaluating it inside the page,
+ * which Shoebox's CSP forbids.
+ */
+async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while ((await page.evaluate(expression)) !== true) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 test('the browser credential never reaches another local server, and what that server gets is useless', { skip: skip ?? false, timeout: 120_000 }, async (t) => {
   const work = await tempDir(t, 'shoebox-cookie-scope-');
   // A minimal UI under the real CSP: it calls the API and opens the job-event socket with the
@@ -100,8 +114,7 @@ test('the browser credential never reaches another local server, and what that s
 
   await t.test('the UI works in Chromium on that name: API by cookie, WebSocket, token gone from the address bar', async () => {
     await page.goto(server.launchUrl);
-    // Strings, not functions: this file is type-checked without the DOM library.
-    await page.waitForFunction('document.body?.dataset.api !== undefined && document.body.dataset.ws !== undefined');
+    await until(page, 'document.body?.dataset.api !== undefined && document.body.dataset.ws !== undefined');
     assert.equal(await page.evaluate('document.body.dataset.api'), '200');
     assert.equal(await page.evaluate('document.body.dataset.ws'), 'open');
     assert.equal(new URL(page.url()).search, '', 'token removed from the address');
@@ -117,7 +130,7 @@ test('the browser credential never reaches another local server, and what that s
   await t.test('the link opened by its old name, 127.0.0.1, moves to the private name and works there', async () => {
     const fresh = await (await browser.newContext()).newPage();
     await fresh.goto(`${server.origin}/?token=${server.token}`);
-    await fresh.waitForFunction('document.body?.dataset.api !== undefined');
+    await until(fresh, 'document.body?.dataset.api !== undefined');
     assert.equal(new URL(fresh.url()).host, new URL(server.uiOrigin).host);
     assert.equal(await fresh.evaluate('document.body.dataset.api'), '200');
     for (const c of await fresh.context().cookies()) assert.equal(c.domain, uiHost, `cookie ${c.name} is host-only on the private name`);

@@ -138,7 +138,7 @@ test('app:// serves files of the renderer folder only', () => {
   assert.equal(resolveAppFile(root, 'app://shoebox/%2e%2e/%2E%2e/etc/passwd.html')?.file, path.join(root, 'etc', 'passwd.html'));
 });
 
-test('a page gets no permission but clipboard writes, and only our own page gets that', () => {
+test('a page gets no permission but clipboard writes and full screen (next test), and only our own page gets those', () => {
   assert.equal(permissionAllowed('clipboard-sanitized-write', 'app://shoebox'), true);
   assert.equal(permissionAllowed('clipboard-sanitized-write', APP_ENTRY_URL), true);
   for (const url of ['https://example.com', 'file:///etc/passwd', 'app://other', null, '']) assert.equal(permissionAllowed('clipboard-sanitized-write', url), false, String(url));

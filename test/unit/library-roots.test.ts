@@ -12,6 +12,7 @@ import {
   isInsideRoots,
   isSystemFolder,
   normaliseRoot,
+  openFoldersUnder,
   requireAbsolute,
   resolveInsideRoots,
   shortenMiddle,
@@ -111,6 +112,21 @@ test('system and virtual folders are refused with a reason, and so is a folder t
   for (const p of ['/home/ada/Pictures', '/procedures', '/srv/run', '/mnt/photos']) assert.equal(systemFolderReason(p, 'linux'), null, p);
   assert.match(systemFolderReason('/System/Library', 'darwin') ?? '', /inside \/System, the macOS system folder/);
   assert.equal(systemFolderReason('/Users/ada/Pictures', 'darwin'), null);
+});
+
+test('removable disks under /run/media are library folders; /run itself and the rest of /run are not', () => {
+  for (const p of ['/run/media', '/run/media/ada', '/run/media/ada/SD card/DCIM']) {
+    assert.equal(systemFolderReason(p, 'linux'), null, p);
+    assert.equal(isSystemFolder(p, 'linux'), false, p);
+  }
+  for (const p of ['/run', '/run/user/1000/media', '/run/mediax', '/run/media/../user', '/run/mount']) assert.equal(isSystemFolder(p, 'linux'), true, p);
+  assert.match(systemFolderReason('/run', 'linux') ?? '', /^\/run is a folder of the running system’s temporary state: Shoebox cannot index photos there\./);
+  assert.match(systemFolderReason('/run/mediax', 'linux') ?? '', /^\/run\/mediax is inside \/run,/);
+  // The folder browser goes through /run to /run/media, and from the top of the disk.
+  assert.deepEqual(openFoldersUnder('/run', 'linux'), ['/run/media']);
+  assert.deepEqual(openFoldersUnder('/', 'linux'), ['/run/media']);
+  for (const p of ['/run/media', '/run/user', '/proc']) assert.deepEqual(openFoldersUnder(p, 'linux'), [], p);
+  assert.deepEqual(openFoldersUnder('C:\\Windows', 'win32'), []);
 });
 
 test('shortenMiddle keeps the start and the end of a long path; folderError names the path and the reason', () => {

@@ -2,7 +2,7 @@
 // route gives it back, and which moves get their own history entry (so Back does what a user expects).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRoute, isNewPlace, parseRoute, type Route } from '../../renderer/src/lib/util/route.js';
+import { formatRoute, isNewPlace, isRouteHash, parseRoute, type Route } from '../../renderer/src/lib/util/route.js';
 
 test('each hash names its view, with the photo open in the viewer', () => {
   assert.deepEqual(parseRoute(''), { view: 'library' });
@@ -52,4 +52,9 @@ test('a new view or the viewer opening is a new history entry; typing and steppi
   assert.equal(isNewPlace(search('dog', 5), search('dog')), true, 'closing the viewer');
   assert.equal(isNewPlace({ view: 'similar', to: 1 }, { view: 'similar', to: 2 }), true);
   assert.equal(isNewPlace(search('dog'), { view: 'sorting' }), true);
+});
+
+test('an in-page anchor is not a place: only "#/…" (or no hash) is', () => {
+  for (const hash of ['', '#', '#/', '#/search?q=x', '#/sorting']) assert.equal(isRouteHash(hash), true, hash);
+  for (const hash of ['#photos', '#sort-photos', '#search']) assert.equal(isRouteHash(hash), false, hash);
 });

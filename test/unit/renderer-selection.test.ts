@@ -92,6 +92,13 @@ test('a shrunk list drops the indexes past its end', () => {
   assert.deepEqual(listed(s), [0, 1, 2, 3]);
   assert.equal(GridSelection.none.click(8, plain).clip(4).active, 3);
   assert.equal(GridSelection.none.all(10).clip(0).size, 0);
+  // A range lying wholly past the new end, the keyboard's cell still inside the list.
+  const past = GridSelection.none.click(150, plain).click(159, shift).focus(40);
+  const clipped = past.clip(100);
+  assert.equal(clipped.size, 0, 'photos 150–159 of a list now 100 long are no longer selected');
+  assert.equal(clipped.active, 40);
+  assert.equal(past.clip(160), past, 'nothing past the end: the same value, so the grid need not store a new one');
+  assert.notEqual(past.clip(159), past);
 });
 
 test('the selected items are read in order, a chunk of pages at a time', async () => {

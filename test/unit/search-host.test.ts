@@ -79,3 +79,17 @@ test('vectors committed while the index is loaded are searchable at once', async
     assert.ok(Math.abs(s.get(b!)! - 1) < 2e-3, `b now equals a: got ${s.get(b!)}`);
   });
 });
+
+test('the relevance floor: measured once per index, and for each vector committed after, without re-measuring', async () => {
+  await withCore(async (core, [a, b]) => {
+    await core.search.relevance();
+    const { index } = await core.search.service();
+    const judged = (): Map<number, boolean> => new Map(index.searchJudged(unit(1, 0), 10).hits.map((h) => [h.id, h.aboveFloor]));
+    // b's vector becomes a's: once its floor is measured from the cached prompts, b is judged as a is.
+    core.search.upsert([{ photoId: b!, vector: unit(1, 0) }]);
+    await new Promise((r) => setTimeout(r, 50));
+    const now = judged();
+    assert.equal(now.get(b!), now.get(a!), 'the new row has its floor (an unmeasured row is never above it)');
+    assert.equal(now.get(a!), true, 'a photo scoring 1 with itself is above its floor');
+  });
+});

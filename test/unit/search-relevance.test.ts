@@ -1,11 +1,21 @@
 // The relevance floor (electron/core/search/relevance.ts): scale-free, so two models whose raw
-// cosines live in different ranges judge the same photos alike; the known-word test; and the
+// cosines live in different ranges judge the same photos alike; the known-word test (by pieces for
+// a small vocabulary, every word for a web-scale one, taught words while fine-tuned); and the
 // search box's reading of a query still being typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isKnownWord, nullPrompts, relevanceFloors, STRONG_Z, understands } from '../../electron/core/search/relevance.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { modelKnows, SMALL_VOCABULARY, vocabularySize, withTaught } from '../../electron/core/search/known-words.js';
+import { EmbeddingIndex } from '../../electron/core/search/embedding-index.js';
+import { RelevanceBaseline } from '../../electron/core/search/relevance-baseline.js';
+import { isKnownWord, judgedWords, nullPrompts, relevanceFloors, STRONG_Z, understands } from '../../electron/core/search/relevance.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
 import { completePart } from '../../renderer/src/lib/util/query-typing.js';
+
+const BUNDLED = fileURLToPath(new URL('../../models/shoebox-mini', import.meta.url));
 
 /** Scores of 20 meaningless prompts and one query over 200 photos; photos 0..9 truly match. */
 function library(seed: number): { ids: number[]; nulls: Float32Array[]; query: Float32Array } {
@@ -64,11 +74,65 @@ test('known words: spelt letter by letter means unknown', () => {
   assert.equal(isKnownWord('xylophone', 8), false);
   // "a dog" is judged on "dog"; one known word in two is enough; a query of short words passes.
   const pieces = (w: string): number => ({ dog: 4, red: 1, circle: 1, zzzz: 5, qwxv: 5 })[w] ?? 1;
-  assert.equal(understands(['a dog'], pieces), false);
-  assert.equal(understands(['a red circle'], pieces), true);
-  assert.equal(understands(['red zzzz'], pieces), true);
-  assert.equal(understands(['zzzz qwxv'], pieces), false);
-  assert.equal(understands(['a'], pieces), true);
+  const knows = (w: string): boolean => isKnownWord(w, pieces(w));
+  assert.equal(understands(['a dog'], knows), false);
+  assert.equal(understands(['a red circle'], knows), true);
+  assert.equal(understands(['red zzzz'], knows), true);
+  assert.equal(understands(['zzzz qwxv'], knows), false);
+  assert.equal(understands(['a'], knows), true);
+  assert.deepEqual(judgedWords(['A Photo of PIP', 'straße, 東京タワー']), ['photo', 'pip', 'straße', '東京タワー']);
+});
+
+test('the bundled model\'s small vocabulary judges words by their pieces; taught words count as known', async () => {
+  const tokenizer = path.join(BUNDLED, 'textual', 'tokenizer.json');
+  assert.ok((await vocabularySize(tokenizer)) < SMALL_VOCABULARY, 'the bundled tokenizer is a small vocabulary');
+  const knows = await modelKnows(BUNDLED);
+  for (const w of ['beach', 'circle', 'photo', 'triangles']) assert.equal(knows(w), true, `${w} is known`);
+  for (const w of ['zzzz', 'pip', 'xylophone', 'dog']) assert.equal(knows(w), false, `${w} is unknown`);
+  const taught = withTaught(knows, ['a photo of pip', 'Pip on the beach']);
+  assert.equal(taught('pip'), true, 'a word of the captions is known');
+  assert.equal(taught('zzzz'), false);
+  assert.equal(understands(['pip'], taught), true);
+  assert.equal(withTaught(knows, []), knows, 'no captions: the model\'s own test');
+});
+
+test('a web-scale vocabulary (CLIP 49,408, SigLIP 32,000 tokens) knows every word', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-vocab-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const write = async (name: string, vocab: unknown): Promise<string> => {
+    const file = path.join(dir, name);
+    await writeFile(file, JSON.stringify({ model: { type: 'BPE', vocab }, added_tokens: [{ id: 0 }, { id: 1 }] }));
+    return file;
+  };
+  const clip = await write('clip.json', Object.fromEntries(Array.from({ length: 49406 }, (_, i) => [`t${i}`, i])));
+  assert.equal(await vocabularySize(clip), 49408);
+  const siglip = await write('siglip.json', Array.from({ length: 31998 }, (_, i) => [`t${i}`, -i]));
+  assert.equal(await vocabularySize(siglip), 32000);
+  assert.ok(SMALL_VOCABULARY < 32000 && SMALL_VOCABULARY > 436);
+  await assert.rejects(vocabularySize(await write('empty.json', {})), /has no vocabulary/);
+});
+
+test('floors measured row by row from the cached prompts equal the full measurement', () => {
+  const rng = new Rng(3);
+  const dim = 16;
+  const vec = (): Float32Array => Float32Array.from({ length: dim }, () => rng.normal());
+  const ids = Array.from({ length: 300 }, (_, i) => i + 1);
+  const rows = ids.map(vec);
+  const whole = new EmbeddingIndex(dim, { threads: 1 });
+  const rowByRow = new EmbeddingIndex(dim, { threads: 1 });
+  const prompts = Array.from({ length: 32 }, vec);
+  whole.load(ids, Float32Array.from(rows.flatMap((r) => [...r])));
+  new RelevanceBaseline(whole, prompts).measureAll();
+  const upserted = new RelevanceBaseline(rowByRow, prompts);
+  ids.forEach((id, i) => rowByRow.upsert(id, rows[i]!));
+  const queries = Array.from({ length: 20 }, vec);
+  assert.equal(rowByRow.searchJudged(queries[0]!, 10).aboveFloor, 0, 'rows without a floor are never above it');
+  upserted.measure([...ids, 999]);
+  for (const q of queries) {
+    const [x, y] = [whole.searchJudged(q, 300), rowByRow.searchJudged(q, 300)];
+    assert.ok(Math.abs(x.aboveFloor - y.aboveFloor) <= 1, `${x.aboveFloor} vs ${y.aboveFloor} above the floor`);
+  }
+  assert.ok(queries.some((q) => whole.searchJudged(q, 10).aboveFloor > 0), 'some rows are above their floors');
 });
 
 test('meaningless prompts are the same on every run and are letters only', () => {

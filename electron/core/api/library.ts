@@ -1,6 +1,7 @@
 // Library operations: folders, the demo library, indexing, pages of photos, their details and
 // the files that could not be indexed.
 import { z } from 'zod';
+import { errorMessage } from '../../common/error-message.js';
 import { startIndexJob } from '../library/index-job.js';
 import { browseFolder, holdsPhotos } from '../library/folder-browser.js';
 import { addRoot, expandHome, findRoot, requireAbsolute } from '../library/roots.js';
@@ -14,7 +15,7 @@ import { id, limit, photoFilter } from './schemas.js';
  */
 const folderPath = z.string().min(1).max(32_767);
 /** A refusal worded for a person (the library's own errors already are). */
-const refused = (err: unknown): ApiError => new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+const refused = (err: unknown): ApiError => new ApiError('bad-input', errorMessage(err));
 
 export const libraryOperations = {
   'roots.list': defineOperation({
@@ -77,12 +78,13 @@ export const libraryOperations = {
     input: z.object({ count: z.number().int().min(1).max(5000).default(300) }).strict(),
     async run(core, input) {
       const root = await core.demo.add(input.count);
-      return { root, ...startIndexJob(core, [root.id]) };
+      // Written whole before it is added: a job already running over it sees every photo.
+      return { root, ...startIndexJob(core, [root.id], { unchanging: true }) };
     },
   }),
 
   'index.start': defineOperation({
-    summary: 'Scan the library folders and index new or changed photos, as a background job; a queued or running job that covers the folders is reused (reused: true)',
+    summary: 'Scan the library folders and index new or changed photos, as a background job; a queued job that covers the folders is reused (reused: true); asked while one runs, one follow-up job is queued',
     input: z.object({ rootIds: z.array(id).optional() }).strict(),
     async run(core, input) {
       return startIndexJob(core, input.rootIds);

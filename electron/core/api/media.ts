@@ -7,14 +7,14 @@
 // resolve* answer a checked real path (what the core host sends to Electron's main process);
 // open* open that path and verify the descriptor (library/open-inside.ts), which is what a server
 // in this process must stream from: a path checked and then opened by name is a race.
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaFile, MediaKind } from '../../common/media.js';
 import type { Shoebox } from '../shoebox.js';
 import { readError } from '../imaging/errors.js';
 import { photoMimeType } from '../imaging/formats.js';
 import { openVerified, type OpenedFile } from '../library/open-inside.js';
-import { isInside, resolveInsideRoots } from '../library/roots.js';
+import { isInside, isInsideRoots, resolveInsideRoots } from '../library/roots.js';
 import { isPhotoName, isSkippedName } from '../library/walk.js';
 
 /**
@@ -77,22 +77,63 @@ export async function resolveMedia(core: Shoebox, kind: MediaKind, photoId: numb
 }
 
 /**
- * What is wrong on disk with a photo's original, from one stat (cheap enough for every failed
- * media request): missing, or not a readable file. Null when the photo is unknown or its file is
- * there; whether its content decodes is checkOriginal's question (api/originals.ts).
+ * What is wrong on disk with a photo's original, from a stat or two (cheap enough for every failed
+ * media request): missing, or not a readable file. Null when the photo is unknown, its file is
+ * there, or its path now leads out of the library folders (a folder on it swapped for a link):
+ * only what lies inside the folders is looked at and told, never whether a path outside exists.
+ * Whether its content decodes is checkOriginal's question (api/originals.ts).
  */
 export async function originalProblem(core: Shoebox, photoId: number): Promise<OriginalDiagnosis | null> {
   const photo = core.store.photos.getById(photoId);
   if (!photo) return null;
+  const roots = rootPaths(core);
+  const real = await resolveInsideRoots(photo.path, roots);
+  const found = real === null ? await unresolvedProblem(photo.path, roots) : await problemAt(real, photo.path);
+  // A verdict holds only while the path resolves as it did: a folder swapped meanwhile voids it.
+  return found && (await resolveInsideRoots(photo.path, roots)) === real ? found : null;
+}
+
+function missing(file: string): OriginalDiagnosis {
+  return { problem: 'missing', path: file, reason: 'file not found' };
+}
+
+/** What is wrong with `real`, a real path inside the roots (`shown` names it). */
+async function problemAt(real: string, shown: string): Promise<OriginalDiagnosis | null> {
   try {
-    if ((await stat(photo.path)).isFile()) return null;
-    return { problem: 'unreadable', path: photo.path, reason: 'this is a folder, not a file' };
+    if ((await stat(real)).isFile()) return null;
+    return { problem: 'unreadable', path: shown, reason: 'this is a folder, not a file' };
   } catch (err) {
-    // ENOTDIR: a folder on the way was replaced by a file, which also means the photo is gone.
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { problem: 'missing', path: photo.path, reason: 'file not found' };
-    return { problem: 'unreadable', path: photo.path, reason: readError(photo.path, err).reason };
+    return code === 'ENOENT' || code === 'ENOTDIR' ? missing(shown) : { problem: 'unreadable', path: shown, reason: readError(shown, err).reason };
   }
+}
+
+/**
+ * Why `file`, a stored photo path (real when indexed) that no longer resolves inside the roots,
+ * cannot be opened, told only from inside them: its nearest folder that is still itself (no link
+ * on the way) has no entry by the next name (missing), a file where a folder was (missing), or
+ * refuses to be looked in. An entry there that is a link answers null, wherever it leads.
+ */
+async function unresolvedProblem(file: string, roots: readonly string[]): Promise<OriginalDiagnosis | null> {
+  const root = roots.find((r) => isInside(file, r) && file !== r);
+  if (!root) return null;
+  for (let child = file, dir = path.dirname(file); isInsideRoots(dir, [root]); child = dir, dir = path.dirname(dir)) {
+    const real = await realpath(dir).catch(() => null);
+    if (real === null) continue; // gone too: look one folder up
+    if (real !== dir) return null; // a link on the way
+    let found: OriginalDiagnosis | null;
+    try {
+      const entry = await lstat(child);
+      found = child !== file && entry.isFile() ? missing(file) : null;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      found = code === 'ENOENT' ? missing(file) : code === 'EACCES' || code === 'EPERM' ? { problem: 'unreadable', path: file, reason: readError(file, err).reason } : null;
+    }
+    // The folder looked in is still itself: not swapped for a link while its entry was looked at.
+    return found && (await realpath(dir).catch(() => null)) === dir ? found : null;
+  }
+  // The library folder itself is gone (an unplugged disk); a link in its place is not looked through.
+  return (await lstat(root).then(() => false, (err: NodeJS.ErrnoException) => err.code === 'ENOENT')) ? missing(file) : null;
 }
 
 // Percent-encodings that could smuggle a separator, a dot segment, NUL or a second decoding pass.

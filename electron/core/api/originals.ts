@@ -3,13 +3,16 @@
 // place), or its content may not decode (corrupt, cut short, not an image). A browser's <img>
 // only says "error", so the viewer asks here and tells the person what happened and what to do.
 // The answer comes from the file itself: the disk first (api/media.ts, originalProblem, which the
-// media route also answers with), then the content decoded the way indexing decodes it.
-import { readFile } from 'node:fs/promises';
+// media route also answers with), then the content: decoded the way indexing decodes it for the
+// formats browsers draw, only its first bytes for the rest (BROWSER_DRAWN).
+import path from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { Shoebox } from '../shoebox.js';
+import { containerOf } from '../imaging/container.js';
 import { decodeError, ImageDecodeError, readError } from '../imaging/errors.js';
 import { inspectPhoto, MAX_INPUT_PIXELS } from '../imaging/inspect.js';
+import { openVerified, type OpenedFile } from '../library/open-inside.js';
 import { resolveInsideRoots } from '../library/roots.js';
 import { ApiError, defineOperation } from './define.js';
 import { originalProblem, type OriginalDiagnosis } from './media.js';
@@ -21,10 +24,27 @@ export type OriginalCheck = OriginalDiagnosis | { problem: null; path: string; r
 /** Small enough to be quick, while still decoding every byte of the image data. */
 const CHECK_SIZE = 64;
 
-async function contentProblem(file: string): Promise<ImageDecodeError | null> {
+/**
+ * Formats every browser draws, by extension: when one of these did not show, something is wrong
+ * with its content and it is decoded to say what. Any other (HEIC, TIFF) does not show anyway:
+ * only its first bytes are read, so a viewer asking for each one costs a small read, not a decode.
+ */
+const BROWSER_DRAWN = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.avif']);
+/** Read from the start of a file not decoded: enough for its signature and to tell text from an image. */
+const SIGNATURE_BYTES = 512;
+
+/** What is wrong with the content of `opened` (read from its verified descriptor only), or null. */
+async function contentProblem(opened: OpenedFile): Promise<ImageDecodeError | null> {
+  const file = opened.path;
+  if (opened.size === 0) return new ImageDecodeError(file, 'empty', 'file is empty');
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    if (!BROWSER_DRAWN.has(path.extname(file).toLowerCase())) {
+      const { buffer, bytesRead } = await opened.handle.read(Buffer.alloc(SIGNATURE_BYTES), 0, SIGNATURE_BYTES, 0);
+      const head = buffer.subarray(0, bytesRead);
+      return containerOf(head) ? null : decodeError(file, head, new Error('unsupported image format'));
+    }
+    bytes = await opened.handle.readFile();
   } catch (err) {
     return readError(file, err);
   }
@@ -46,11 +66,17 @@ export async function checkOriginal(core: Shoebox, photoId: number): Promise<Ori
   if (!photo) throw new ApiError('not-found', `No photo with id ${photoId}.`);
   const onDisk = await originalProblem(core, photoId);
   if (onDisk) return onDisk;
-  // Only files inside the library folders are read, as for showing them.
+  // Only files inside the library folders are read, as for showing them, and from the opened descriptor.
   const file = await resolveInsideRoots(photo.path, core.store.roots.list().map((r) => r.path));
-  if (!file) return { problem: 'unreadable', path: photo.path, reason: 'it now leads outside the library folders' };
-  const problem = await contentProblem(file);
-  return problem ? { problem: 'unreadable', path: photo.path, reason: problem.reason } : { problem: null, path: photo.path, reason: null };
+  if (!file) return { problem: 'unreadable', path: photo.path, reason: 'its path no longer leads to a file inside the library folders' };
+  const opened = await openVerified(file);
+  if (!opened) return { problem: 'unreadable', path: photo.path, reason: 'the file could not be opened' };
+  try {
+    const problem = await contentProblem(opened);
+    return problem ? { problem: 'unreadable', path: photo.path, reason: problem.reason } : { problem: null, path: photo.path, reason: null };
+  } finally {
+    await opened.handle.close();
+  }
 }
 
 export const originalOperations = {

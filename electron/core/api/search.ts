@@ -3,7 +3,8 @@
 // vector always finds something like it, and its scores are ranked, not judged.
 import { z } from 'zod';
 import { resolvePhotoPath } from '../library/roots.js';
-import { MAX_QUERY_CHARS, parseQuery, QueryError } from '../search/query.js';
+import { MAX_QUERY_CHARS } from '../../common/search-limits.js';
+import { parseQuery, QueryError } from '../search/query.js';
 import { MAX_RESULTS, searchTextPage } from '../search/text-search.js';
 import { ApiError, defineOperation } from './define.js';
 import { id, limit, photoFilter } from './schemas.js';
@@ -27,7 +28,10 @@ export const searchOperations = {
       try {
         // A bad query is found while parsing, or when its terms cancel out ("dog - dog").
         const { terms } = parseQuery(input.query);
-        const page = await searchTextPage(service, await core.search.relevance(), terms, { offset: input.offset, limit: input.limit, show: input.show, ...(only ? { filter: only } : {}) });
+        // Both encoder calls are made at once: a model switch that closes this model after they
+        // were asked for lets them finish, where a second call made later would be refused.
+        const [parts, q] = await Promise.all([core.search.relevance(), service.queryVector(terms)]);
+        const page = searchTextPage(service, parts, terms, q, { offset: input.offset, limit: input.limit, show: input.show, ...(only ? { filter: only } : {}) });
         const strong = new Map(page.hits.map((h) => [h.id, h.strong]));
         const hits = core.store.photoQueries.scored(page.hits).map((h) => ({ ...h, strong: strong.get(h.id) === true }));
         return { terms, hits, total: page.total, strong: page.strong, understood: page.understood };

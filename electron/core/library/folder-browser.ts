@@ -5,7 +5,7 @@ import type { Dir } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { expandHome, folderError, isInside, isSystemFolder, requireAbsolute, systemFolderReason } from './roots.js';
+import { expandHome, folderError, isInside, isSystemFolder, openFoldersUnder, requireAbsolute, systemFolderReason } from './roots.js';
 import { isPhotoName, isSkippedName } from './walk.js';
 
 export interface BrowsedFolder {
@@ -62,8 +62,9 @@ export async function browseFolder(input: string | undefined, options: BrowseOpt
   } catch (err) {
     throw folderError(path.resolve(typed), err);
   }
-  // Not listed at all: /proc's thousands of numbered folders are not anyone's photos.
-  if (isSystemFolder(real)) {
+  // Not listed at all: /proc's thousands of numbered folders are not anyone's photos. /run is,
+  // with only /run/media in it, where USB sticks and memory cards are mounted.
+  if (isSystemFolder(real) && !(await leadsToOpenFolder(real))) {
     await dir.close();
     throw new Error(systemFolderReason(real) ?? `${real} is a system folder`);
   }
@@ -79,7 +80,7 @@ export async function browseFolder(input: string | undefined, options: BrowseOpt
     const hidden = isSkippedName(entry.name);
     if (hidden && !options.showHidden) continue;
     const full = path.join(real, entry.name);
-    if (isSystemFolder(full) || (entry.isSymbolicLink() && !(await isFolder(full)))) continue;
+    if ((isSystemFolder(full) && !(await leadsToOpenFolder(full))) || (entry.isSymbolicLink() && !(await isFolder(full)))) continue;
     if (folders.length >= MAX_LISTED) leftOut++;
     else folders.push({ name: entry.name, path: full, hidden, photos: null, morePhotos: false });
   }
@@ -95,6 +96,12 @@ function refusal(real: string, dataDir: string): string | null {
   if (system) return system;
   if (isInside(real, dataDir)) return `${real} is Shoebox's data folder or inside it: it holds the library database and thumbnails, not your photos.`;
   return null;
+}
+
+/** Whether a system folder is on the way to an open folder that exists (/run to /run/media): browsed through, never added. */
+async function leadsToOpenFolder(real: string): Promise<boolean> {
+  for (const open of openFoldersUnder(real)) if (await isFolder(open)) return true;
+  return false;
 }
 
 async function isFolder(p: string): Promise<boolean> {

@@ -47,13 +47,22 @@ export interface IndexStart {
   reused: boolean;
 }
 
+export interface IndexStartOptions {
+  /**
+   * The folders do not change while they are indexed (the demo library, written whole before it
+   * is added): a running job covers them too, however far its scan has gone.
+   */
+  unchanging?: boolean;
+}
+
 /**
- * Starts an index job of the given folders (all when left out), unless a queued or running one
- * will already index all of them: then that job is the answer (`reused`), so a double click or a
- * second window does not queue the same work twice.
+ * Starts an index job of the given folders (all when left out), unless a queued one will already
+ * index all of them: then that job is the answer (`reused`), so a double click or a second window
+ * does not queue the same work twice. A running job is not reused: its scan may have passed a
+ * folder where a file was added since, so one follow-up job is queued behind it (and reused).
  */
-export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[]): IndexStart {
-  const covering = coveringJob(deps, rootIds);
+export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[], options: IndexStartOptions = {}): IndexStart {
+  const covering = coveringJob(deps, rootIds, options.unchanging ?? false);
   if (covering !== null) return { jobId: covering, reused: true };
   const params: IndexParams = { rootIds: rootIds ? [...rootIds] : null };
   try {
@@ -65,13 +74,15 @@ export function startIndexJob(deps: IndexDeps, rootIds?: readonly number[]): Ind
 }
 
 /**
- * A queued or running index job that indexes every folder asked for (all when left out). A job of
- * all folders lists them as it begins running: a folder added since is not in it.
+ * A queued index job (or a running one, for folders that do not change) that indexes every folder
+ * asked for (all when left out). A job of all folders lists them as it begins running: a folder
+ * added since is not in it.
  */
-function coveringJob(deps: IndexDeps, rootIds?: readonly number[]): number | null {
+function coveringJob(deps: IndexDeps, rootIds: readonly number[] | undefined, unchanging: boolean): number | null {
   const roots = deps.store.roots.list();
   const wanted = rootIds ?? roots.map((r) => r.id);
   for (const job of deps.jobs.liveOf('index')) {
+    if (job.state === 'running' && !unchanging) continue;
     const { startedAt } = job;
     const covered =
       job.params.rootIds !== null ? job.params.rootIds : startedAt === null ? null : roots.filter((r) => r.addedAt < startedAt).map((r) => r.id);

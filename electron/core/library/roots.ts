@@ -5,6 +5,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { errorMessage } from '../../common/error-message.js';
 import type { Store } from '../store/index.js';
 import type { RootRow } from '../store/roots.js';
 
@@ -45,16 +46,19 @@ export function folderError(folder: string, err: unknown): Error {
     ELOOP: 'the path goes round in a loop of symbolic links',
     ENAMETOOLONG: `the path is too long for this system (${folder.length.toLocaleString('en')} characters; a folder name may have at most 255)`,
   };
-  const reason = (code && reasons[code]) ?? `cannot be opened (${err instanceof Error ? err.message : String(err)})`;
+  const reason = (code && reasons[code]) ?? `cannot be opened (${errorMessage(err)})`;
   return new Error(`${where}: ${reason}`, { cause: err });
 }
 
-/** Whether `child` is `parent` or lies under it. Purely lexical: both must already be real paths. */
-export function isInside(child: string, parent: string): boolean {
+/**
+ * Whether `child` is `parent` or lies under it. Purely lexical: both must already be real paths.
+ * `paths` is another platform's path module for its rules (systemFolderReason), this one's by default.
+ */
+export function isInside(child: string, parent: string, paths: path.PlatformPath = path): boolean {
   if (child.includes('\0') || parent.includes('\0')) return false;
   // path.relative resolves `..` and avoids prefix tricks: /photos2 is not inside /photos.
-  const rel = path.relative(path.resolve(parent), path.resolve(child));
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+  const rel = paths.relative(paths.resolve(parent), paths.resolve(child));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
 }
 
 /** Whether a real path lies inside one of the roots (real paths). */
@@ -100,8 +104,15 @@ export function requireAbsolute(input: string): void {
   throw new Error(`${JSON.stringify(shortenMiddle(input))} is a relative path: give the folder's full path${tilde}, e.g. ${example} or ~/Pictures.`);
 }
 
+interface SystemFolder {
+  folder: string;
+  what: string;
+  /** Folders inside it that hold people's files, not the system's: browsed to and added like any other. */
+  open?: readonly string[];
+}
+
 /** The operating system's own folders, per platform: virtual files, devices, system software. */
-function systemFolders(platform: NodeJS.Platform): { folder: string; what: string }[] {
+function systemFolders(platform: NodeJS.Platform): SystemFolder[] {
   if (platform === 'win32') {
     const windows = process.env['SystemRoot'] ?? 'C:\\Windows';
     const drive = path.win32.parse(windows).root;
@@ -115,25 +126,39 @@ function systemFolders(platform: NodeJS.Platform): { folder: string; what: strin
     { folder: '/proc', what: 'a virtual folder of running processes, not files on disk' },
     { folder: '/sys', what: 'a virtual folder of kernel settings, not files on disk' },
     { folder: '/dev', what: 'the folder of devices, not files' },
-    { folder: '/run', what: 'a folder of the running system’s temporary state' },
+    // udisks mounts USB sticks and memory cards at /run/media/<user>/<disk> (Fedora, Arch).
+    { folder: '/run', what: 'a folder of the running system’s temporary state', open: ['/run/media'] },
   ];
   if (platform !== 'darwin') return unix;
   return [...unix, { folder: '/System', what: 'the macOS system folder' }, { folder: '/private/var/vm', what: 'the macOS swap folder' }];
 }
 
-/** The system folder that `real` is, lies inside, or holds (the top of the system disk); null for none. */
+function pathsOf(platform: NodeJS.Platform): path.PlatformPath {
+  return platform === 'win32' ? path.win32 : path.posix;
+}
+
+/**
+ * The system folder that `real` is, lies inside, or holds (the top of the system disk); null for
+ * none, and for a folder in one of its open folders (/run/media/…).
+ */
 function systemFolderOf(real: string, platform: NodeJS.Platform): { folder: string; what: string; relation: 'is' | 'inside' | 'holds' } | null {
-  const paths = platform === 'win32' ? path.win32 : path.posix;
-  const within = (child: string, parent: string): boolean => {
-    const rel = paths.relative(parent, child);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
-  };
-  for (const { folder, what } of systemFolders(platform)) {
+  const paths = pathsOf(platform);
+  for (const { folder, what, open = [] } of systemFolders(platform)) {
+    if (open.some((o) => isInside(real, o, paths))) continue;
     if (paths.relative(folder, real) === '') return { folder, what, relation: 'is' };
-    if (within(real, folder)) return { folder, what, relation: 'inside' };
-    if (within(folder, real)) return { folder, what, relation: 'holds' };
+    if (isInside(real, folder, paths)) return { folder, what, relation: 'inside' };
+    if (isInside(folder, real, paths)) return { folder, what, relation: 'holds' };
   }
   return null;
+}
+
+/**
+ * The open folders (systemFolders) that lie under `real`, a system folder or the top of the disk:
+ * the folder browser lists the way to them (/run, then only /run/media in it).
+ */
+export function openFoldersUnder(real: string, platform: NodeJS.Platform = process.platform): string[] {
+  const paths = pathsOf(platform);
+  return systemFolders(platform).flatMap(({ open = [] }) => open.filter((o) => paths.relative(real, o) !== '' && isInside(o, real, paths)));
 }
 
 /** Whether `real` is a system or virtual folder, or inside one: not browsed, never a library folder. */

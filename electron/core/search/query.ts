@@ -16,6 +16,7 @@
 
 import { z } from 'zod';
 import { normalizeInto } from '../vector-math.js';
+import { MAX_QUERY_CHARS } from '../../common/search-limits.js';
 
 export interface QueryTerm {
   text: string;
@@ -31,7 +32,6 @@ export class QueryError extends Error {
   override readonly name = 'QueryError';
 }
 
-export const MAX_QUERY_CHARS = 1000;
 const MAX_TERMS = 16;
 const MAX_ABS_WEIGHT = 10;
 

@@ -3,10 +3,11 @@
 // 0.1..0.35, SigLIP's -0.1..0.2), so the floor is measured in each photo's own units: how far the
 // query's score for a photo is above what meaningless prompts score for that same photo, in units
 // of their spread (a z-score). Both parts move together when a model shifts or stretches its
-// scores, so the rule is scale-free. A second test is about the words: a word the model's
-// tokenizer can only spell letter by letter is one it never learnt, and a query made of such
-// words has no good matches whatever its scores (the bundled model maps "zzzz" as confidently as
-// a real phrase). Why and the measured figures: docs/SEARCH.md.
+// scores, so the rule is scale-free. A second test is about the words, for models with a small
+// vocabulary (known-words.ts): a word the model's tokenizer can only spell letter by letter is one
+// it never learnt, and a query made of such words has no good matches whatever its scores (the
+// bundled model maps "zzzz" as confidently as a real phrase). Why and the measured figures:
+// docs/SEARCH.md.
 import { Rng } from '../synthetic/rng.js';
 
 /** A hit is a good match when it beats the meaningless prompts on its photo by this many of their spreads. */
@@ -42,10 +43,15 @@ export function relevanceFloors(columns: readonly Float32Array[]): Float32Array 
       sum += s;
       sum2 += s * s;
     }
-    const mean = sum / columns.length;
-    floors[r] = mean + STRONG_Z * Math.sqrt(Math.max(0, sum2 / columns.length - mean * mean));
+    floors[r] = floorOf(sum, sum2, columns.length);
   }
   return floors;
+}
+
+/** One photo's floor from the sum and the sum of squares of its `count` prompt scores. */
+export function floorOf(sum: number, sum2: number, count: number): number {
+  const mean = sum / count;
+  return mean + STRONG_Z * Math.sqrt(Math.max(0, sum2 / count - mean * mean));
 }
 
 /** Whether a word is one the model knows: spelt with fewer tokens than half its letters (or as one token). */
@@ -53,14 +59,21 @@ export function isKnownWord(word: string, pieces: number): boolean {
   return pieces <= 1 || word.length / pieces >= MIN_LETTERS_PER_PIECE;
 }
 
+/** The words of three letters or more in some texts, lower case: what the known-word test judges. */
+export function judgedWords(texts: Iterable<string>): string[] {
+  const words: string[] = [];
+  for (const text of texts) for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length >= 3) words.push(w);
+  return words;
+}
+
 /**
  * Whether the model understands a query's positive terms: at least half of their words of three
  * letters or more are known ("a dog" is judged on "dog"; one known word in two is enough).
- * `piecesOf` counts the model's tokens for a word.
+ * `knows` says whether the model knows a word (known-words.ts).
  */
-export function understands(positiveTexts: readonly string[], piecesOf: (word: string) => number): boolean {
-  const words = positiveTexts.flatMap((t) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length >= 3);
+export function understands(positiveTexts: readonly string[], knows: (word: string) => boolean): boolean {
+  const words = judgedWords(positiveTexts);
   if (words.length === 0) return true;
-  const known = words.filter((w) => isKnownWord(w, piecesOf(w))).length;
+  const known = words.filter(knows).length;
   return known * 2 >= words.length;
 }

@@ -2,34 +2,46 @@
 // kept current as the index job commits new vectors, dropped (and reloaded lazily) when photos
 // leave the library or the model restarts, and closed with the core. Each load asks which adapter
 // the model has (fine-tuning's active version, see useAdapters), so every loaded index applies it.
-import { loadModelFolder } from '../clip/model-folder.js';
-import { loadClipTokenizer } from '../clip/tokenizer.js';
 import type { ModelHost } from '../models/model-host.js';
 import type { Store } from '../store/index.js';
 import { identityAdapter, type EmbeddingAdapter } from './adapter.js';
 import { EmbeddingIndex } from './embedding-index.js';
-import { nullPrompts, relevanceFloors } from './relevance.js';
-import { SearchService } from './search-service.js';
+import { modelKnows, withTaught, type KnowsWord } from './known-words.js';
+import { nullPrompts } from './relevance.js';
+import { RelevanceBaseline } from './relevance-baseline.js';
+import { SearchService, type TextEncodeFn } from './search-service.js';
 
 export interface LoadedSearch {
   service: SearchService;
   index: EmbeddingIndex;
   /** The model whose embeddings the index holds. */
   modelId: string;
-  /** The model folder the index's embeddings came from (its tokenizer tells known words, see relevance.ts). */
+  /** The model folder the index's embeddings came from (its tokenizer tells known words, see known-words.ts). */
   modelDir: string;
+  /** The model's text encoder without any adapter (the relevance baseline's prompts). */
+  encodeText: TextEncodeFn;
 }
 
-/** What the relevance floor needs beside the floors held in the loaded index: the model's tokens per word. */
+/** What the relevance floor needs beside the floors held in the loaded index: which words the model knows. */
 export interface RelevanceParts {
-  piecesOf: (word: string) => number;
+  knows: KnowsWord;
+}
+
+/** The relevance floor's parts for one loaded index: its floors kept current, and the known words per adapter. */
+interface Judge {
+  search: Promise<LoadedSearch>;
+  /** Resolves once every row's floor is measured. */
+  baseline: Promise<RelevanceBaseline>;
+  modelKnows: Promise<KnowsWord>;
+  /** The known words under one adapter (its taught words read from the captions once per adapter). */
+  words: { adapterId: string; parts: Promise<RelevanceParts> } | null;
 }
 
 export class SearchHost {
   private search: Promise<LoadedSearch> | null = null;
   private adapterOf: (modelId: string) => EmbeddingAdapter = () => identityAdapter;
   private changes = 0;
-  private relevanceParts: { search: Promise<LoadedSearch>; generation: number; parts: Promise<RelevanceParts> } | null = null;
+  private judge: Judge | null = null;
 
   constructor(
     private readonly store: Store,
@@ -51,25 +63,35 @@ export class SearchHost {
   }
 
   /**
-   * Readies the relevance floor for the loaded index: each photo's floor is measured into the
-   * index (setFloors) again once photos or vectors change (32 scans: ~0.2 s at 100k photos), the
-   * tokenizer loads once per index. Rows written after a measurement have no floor until the next.
+   * Readies the relevance floor for the loaded index: every photo's floor is measured once per
+   * loaded index (32 scans: ~0.2 s at 100k photos) and for rows written later as they are
+   * upserted; the tokenizer loads once per index; the captions' words are read once per adapter.
    */
-  relevance(): Promise<RelevanceParts> {
+  async relevance(): Promise<RelevanceParts> {
     const search = this.service();
-    const cached = this.relevanceParts;
-    if (cached && cached.search === search && cached.generation === this.changes) return cached.parts;
-    const piecesOf = cached && cached.search === search ? cached.parts.then((p) => p.piecesOf) : search.then((s) => tokenCounter(s.modelDir));
-    const floors = search.then(async (s) => {
-      const { ids, columns } = await s.service.scoreTexts(nullPrompts());
-      s.index.setFloors(ids, relevanceFloors(columns));
-    });
-    const parts = Promise.all([piecesOf, floors]).then(([count]) => ({ piecesOf: count }));
-    this.relevanceParts = { search, generation: this.changes, parts };
-    parts.catch(() => {
-      if (this.relevanceParts?.parts === parts) this.relevanceParts = null;
-    });
-    return parts;
+    let judge = this.judge;
+    if (!judge || judge.search !== search) {
+      const baseline = search.then(async (s) => {
+        const measured = new RelevanceBaseline(s.index, await s.encodeText(nullPrompts()));
+        measured.measureAll();
+        return measured;
+      });
+      judge = { search, baseline, modelKnows: search.then((s) => modelKnows(s.modelDir)), words: null };
+      this.judge = judge;
+      const failed = judge;
+      Promise.all([baseline, judge.modelKnows]).catch(() => {
+        if (this.judge === failed) this.judge = null;
+      });
+    }
+    const { service } = await search;
+    const adapterId = service.adapterId;
+    if (judge.words?.adapterId !== adapterId) {
+      // A fine-tuned version learnt the words of the captions: they count as known while it is active.
+      const taught = adapterId === identityAdapter.id ? [] : this.store.captions.textsByPhoto().values();
+      judge.words = { adapterId, parts: judge.modelKnows.then((knows) => ({ knows: withTaught(knows, taught) })) };
+    }
+    await judge.baseline;
+    return judge.words.parts;
   }
 
   /** Drops the in-memory index; the next search reloads it from the store. */
@@ -87,9 +109,13 @@ export class SearchHost {
   upsert(items: readonly { photoId: number; vector: Float32Array }[]): void {
     if (items.length === 0) return;
     this.changes++;
-    void this.search
-      ?.then((s) => {
+    const search = this.search;
+    void search
+      ?.then(async (s) => {
         for (const { photoId, vector } of items) s.service.upsertImage(photoId, vector);
+        // A written row has no floor until measured: from the cached prompts, once they are measured.
+        const judge = this.judge;
+        if (judge?.search === search) (await judge.baseline).measure(items.map((i) => i.photoId));
       })
       .catch(() => undefined);
   }
@@ -136,14 +162,6 @@ export class SearchHost {
       if (dim !== info.embedDim) throw new Error(`Stored embeddings have ${dim} dimensions but ${model.id} makes ${info.embedDim}: re-index the library.`);
       service.loadImages(ids, matrix);
     }
-    return { service, index, modelId: model.id, modelDir: model.dir };
+    return { service, index, modelId: model.id, modelDir: model.dir, encodeText: (texts) => model.client.encodeTexts(texts) };
   }
-}
-
-/** Counts the model's tokens for one word (start and end tokens left out). */
-async function tokenCounter(modelDir: string): Promise<(word: string) => number> {
-  const folder = await loadModelFolder(modelDir);
-  const tokenizer = await loadClipTokenizer(folder.files, folder.contextLength, { clean: folder.textClean });
-  const specials = (tokenizer.sotId === undefined ? 0 : 1) + 1;
-  return (word) => Math.max(1, tokenizer.tokenize(word).length - specials);
 }

@@ -40,6 +40,11 @@ export class SearchService {
     this.indexedSpace = this.imageSpace;
   }
 
+  /** The active adapter's id ('identity' when none). */
+  get adapterId(): string {
+    return this.current.id;
+  }
+
   /**
    * Switches the adapter. Returns true when the image vectors must be reloaded (loadImages)
    * because the image-side transform changed; searches refuse to run until then.

@@ -29,14 +29,14 @@ export interface TextSearchPage {
   understood: boolean;
 }
 
-export async function searchTextPage(service: SearchService, parts: RelevanceParts, terms: readonly QueryTerm[], req: TextSearchRequest): Promise<TextSearchPage> {
+/** A page of results for `terms`, whose query vector `q` the caller encoded (service.queryVector). */
+export function searchTextPage(service: SearchService, parts: RelevanceParts, terms: readonly QueryTerm[], q: Float32Array, req: TextSearchRequest): TextSearchPage {
   const understood = understands(
     terms.filter((t) => t.weight > 0).map((t) => t.text),
-    parts.piecesOf,
+    parts.knows,
   );
   // Not understood: nothing is a good match, so "good matches only" has nothing to rank.
   if (!understood && req.show === 'strong') return { hits: [], total: 0, strong: 0, understood };
-  const q = await service.queryVector(terms);
   const { index } = service;
   const allowed = req.filter ? countIndexed(req.filter, (id) => index.has(id)) : index.size;
   // The page's end, bounded by what this mode can hold (the good matches are counted by the scan).

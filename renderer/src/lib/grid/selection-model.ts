@@ -150,8 +150,10 @@ export class GridSelection {
     return new GridSelection(IndexSet.empty, this.active, this.anchor);
   }
 
-  /** The list shrank (indexing removed photos): indexes past its end are gone. */
+  /** The list shrank (indexing removed photos): indexes past its end are gone. This same value when none were. */
   clip(count: number): GridSelection {
+    const end = this.set.ranges.at(-1)?.[1] ?? 0;
+    if (end <= count && this.active < count && this.anchor < count) return this;
     const last = count - 1;
     return new GridSelection(this.set.remove(count, Number.MAX_SAFE_INTEGER), Math.min(this.active, last), Math.min(this.anchor, last));
   }

@@ -204,7 +204,7 @@ export class FinetuneState {
   }
 }
 
-/** "F" anywhere (unless keys go to a field or a dialog is open) opens the fine-tuning panel; returns the function that stops listening. */
+/** "F" anywhere (unless keys go to a field or a dialog or menu is open: lib/util/global-keys.ts) opens the fine-tuning panel; returns the function that stops listening. */
 export function listenForFinetuneShortcut(open: () => void): () => void {
   return listenForKey(['f', 'F'], open);
 }

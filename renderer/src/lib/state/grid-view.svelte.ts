@@ -2,6 +2,8 @@
 // thumbnail size, which applies to every photo grid (library, search results, similar photos).
 // Both are kept in localStorage, so the grid opens the way it was left.
 import type { ApiInput } from '../api/client.js';
+import { isForFieldOrDialog } from '../util/global-keys.js';
+import { readStored, writeStored } from '../util/stored.js';
 
 export type PhotoOrder = NonNullable<ApiInput<'photos.list'>['order']>;
 
@@ -13,31 +15,15 @@ export const THUMB_SIZE = { min: 96, max: 320, step: 28, initial: 180 } as const
 const ORDER_KEY = 'shoebox.gridOrder';
 const SIZE_KEY = 'shoebox.thumbSize';
 
-function read(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null; // storage can be disabled: the defaults apply
-  }
-}
-
-function write(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // not remembered; the choice still holds for this page
-  }
-}
-
 const clampSize = (px: number): number => Math.min(THUMB_SIZE.max, Math.max(THUMB_SIZE.min, Math.round(px)));
 
 function storedOrder(): PhotoOrder {
-  const v = read(ORDER_KEY);
+  const v = readStored(ORDER_KEY);
   return v === 'added' || v === 'name' ? v : 'taken';
 }
 
 function storedSize(): number {
-  const v = Number(read(SIZE_KEY));
+  const v = Number(readStored(SIZE_KEY));
   return Number.isFinite(v) && v > 0 ? clampSize(v) : THUMB_SIZE.initial;
 }
 
@@ -47,12 +33,12 @@ export class GridViewState {
 
   setOrder(order: PhotoOrder): void {
     this.order = order;
-    write(ORDER_KEY, order);
+    writeStored(ORDER_KEY, order);
   }
 
   setSize(px: number): void {
     this.size = clampSize(px);
-    write(SIZE_KEY, String(this.size));
+    writeStored(SIZE_KEY, String(this.size));
   }
 
   /** One step bigger (+1) or smaller (-1). */
@@ -63,14 +49,13 @@ export class GridViewState {
 
 /**
  * "+" (or "=") and "-" make the thumbnails bigger and smaller, unless a field has the keys or a
- * dialog (the viewer) is open. Returns the function that stops listening.
+ * dialog or menu is open (the viewer zooms with them). Returns the function that stops listening.
  */
 export function listenForThumbSizeKeys(view: GridViewState): () => void {
   const onKey = (event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     const direction = event.key === '+' || event.key === '=' ? 1 : event.key === '-' ? -1 : 0;
-    if (direction === 0) return;
-    if (event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable="true"], dialog, [role="dialog"], [role="menu"]')) return;
+    if (direction === 0 || isForFieldOrDialog(event)) return;
     event.preventDefault();
     view.step(direction);
   };

@@ -3,7 +3,7 @@
 // Forward, a reload, a pasted link) is applied to the interface. Browser history gets an entry
 // per place (a view, the viewer opening), not per keystroke.
 import { untrack } from 'svelte';
-import { formatRoute, isNewPlace, parseRoute, type Route } from '../util/route.js';
+import { formatRoute, isNewPlace, isRouteHash, parseRoute, type Route } from '../util/route.js';
 
 /**
  * How long a route being applied may take to show (a search's results arriving) before the
@@ -39,7 +39,10 @@ export class Router {
 
   /** Applies the URL's route (a reload or a link) and follows Back/Forward until the returned function is called. */
   start(): () => void {
-    const onPop = (): void => this.#follow();
+    // A hash that is no route (an in-page anchor such as #photos) moves nothing.
+    const onPop = (): void => {
+      if (isRouteHash(location.hash)) this.#follow();
+    };
     window.addEventListener('popstate', onPop);
     this.#started = true;
     if (parseRoute(location.hash).view !== 'library' || location.hash.includes('photo=')) this.#follow();

@@ -5,6 +5,7 @@
 // on request (the relevance floor, docs/SEARCH.md). A query still being typed ("beach +") is
 // searched up to its last complete term, not reported as an error.
 import { untrack } from 'svelte';
+import { MAX_QUERY_CHARS } from '../../../../electron/common/search-limits.js';
 import { ClientError, type ApiOutput, type ShoeboxClient } from '../api/client.js';
 import { Latest } from '../util/latest.js';
 import { completePart } from '../util/query-typing.js';
@@ -20,8 +21,6 @@ export type SearchView =
   | { kind: 'similar'; photo: GridItem };
 
 const SIMILAR = 200;
-/** The API's limit on a query's length (core/search/query.ts), checked here to say it plainly. */
-const MAX_QUERY_CHARS = 1000;
 // Short enough that results follow typing (~25 ms of work after it at 100k photos, see
 // docs/BENCHMARKS.md); stale requests are cancelled by `latest`, so a burst costs little.
 const DEBOUNCE_MS = 60;
@@ -89,7 +88,7 @@ export class SearchState {
       (r) => {
         if (!r) return;
         this.searching = false;
-        this.results = new ResultsSource(this.client, request, r, this.report);
+        this.#show(new ResultsSource(this.client, request, r, this.report));
         this.view = { kind: 'search', query: complete, terms: r.terms, strong: r.strong, understood: r.understood, show };
       },
       (err: unknown) => {
@@ -110,7 +109,7 @@ export class SearchState {
       (r) => {
         if (!r) return;
         this.searching = false;
-        this.results = new ListSource(r.hits);
+        this.#show(new ListSource(r.hits));
         this.view = { kind: 'similar', photo: r.photo };
         this.onSimilarShown();
       },
@@ -119,6 +118,12 @@ export class SearchState {
         this.report(err);
       },
     );
+  }
+
+  /** Shows new results; the replaced text results stop loading pages. */
+  #show(results: GridSource): void {
+    if (this.results instanceof ResultsSource) this.results.dispose();
+    this.results = results;
   }
 
   showLibrary(): void {

@@ -1,8 +1,9 @@
 // The photos selected in the library's grid (or in search results, similar photos) and what can be
 // done with them: show one in the file manager, copy their paths, caption them, move them to a
 // category. The rules of clicking and keys are lib/grid/selection-model.ts; this holds the current
-// selection for the list shown (another list starts with nothing selected) and runs the actions,
-// each saying what it did in `note` (the selection bar's live message).
+// selection for the list shown (another list starts with nothing selected, and so does the same
+// list reloaded: the selection is positions, which then point at other photos) and runs the
+// actions, each saying what it did in `note` (the selection bar's live message).
 import type { ShoeboxClient } from '../api/client.js';
 import { GridSelection, itemsOf } from '../grid/selection-model.js';
 import { fileName, formatCount, plural } from '../util/format.js';
@@ -28,6 +29,7 @@ export class SelectionState {
   /** An action is reading or sending photos. */
   busy = $state(false);
   #source: GridSource | null = null;
+  #revision = 0;
 
   constructor(
     private readonly client: ShoeboxClient,
@@ -49,11 +51,19 @@ export class SelectionState {
     return this.#model.size;
   }
 
-  /** The grid shows `source`: a list other than the last one starts with nothing selected. */
-  follow(source: GridSource): void {
-    if (source === this.#source) return;
+  /**
+   * The grid shows `source`: a list other than the last one starts with nothing selected ('new'),
+   * and so does the same list reloaded (indexing, a folder removed), whose positions now hold other
+   * photos ('reloaded'; the keyboard's cell stays). Null when nothing changed.
+   */
+  follow(source: GridSource): 'new' | 'reloaded' | null {
+    const revision = source.revision ?? 0;
+    if (source === this.#source && revision === this.#revision) return null;
+    const reloaded = source === this.#source;
     this.#source = source;
-    this.model = GridSelection.none;
+    this.#revision = revision;
+    this.model = reloaded ? this.model.clear() : GridSelection.none;
+    return reloaded ? 'reloaded' : 'new';
   }
 
   clear(): void {
@@ -87,7 +97,11 @@ export class SelectionState {
       this.#say(`That works on up to ${formatCount(MOST[action])} photos at a time; ${formatCount(this.size)} are selected.`, true);
       return null;
     }
-    return itemsOf(this.model.set, (i) => source.get(i));
+    const revision = source.revision;
+    const photos = await itemsOf(this.model.set, (i) => source.get(i));
+    // Reloaded while reading: some positions were read in the new list, where they are other photos.
+    if (source.revision !== revision) throw new Error('The library changed while the selection was read (indexing is adding photos). Select the photos again.');
+    return photos;
   }
 
   async copyPaths(): Promise<void> {
@@ -130,12 +144,18 @@ export class SelectionState {
 
   /** Writes one caption to every selected photo; null when saved, else why not (for the form). */
   async caption(text: string): Promise<string | null> {
-    const photos = await this.photos('caption');
-    if (!photos) return this.note?.text ?? 'Select photos first.';
-    const failed = await this.captions.set(photos.map((p) => p.id), text);
+    let failed: string | null = null;
+    await this.#run(async () => {
+      const photos = await this.photos('caption');
+      if (!photos) return;
+      failed = await this.captions.set(photos.map((p) => p.id), text);
+      if (failed) return;
+      this.#say(text.trim() === '' ? `Removed the captions of ${plural(photos.length, 'photo')}.` : `Captioned ${plural(photos.length, 'photo')}.`);
+    });
     if (failed) return failed;
-    this.#say(text.trim() === '' ? `Removed the captions of ${plural(photos.length, 'photo')}.` : `Captioned ${plural(photos.length, 'photo')}.`);
-    return null;
+    // Too many photos, none selected, or a failure #run put in the note.
+    if (this.note?.error) return this.note.text;
+    return this.note ? null : 'Select photos first.';
   }
 
   async #copy(text: string): Promise<void> {

@@ -696,7 +696,7 @@ export class ExportState {
   }
 }
 
-/** "S" anywhere (unless a field has the keys or a dialog is open) opens the Sorting view; returns the function that stops listening. */
+/** "S" anywhere (unless a field has the keys or a dialog or menu is open: lib/util/global-keys.ts) opens the Sorting view; returns the function that stops listening. */
 export function listenForSortingShortcut(open: () => void): () => void {
   return listenForKey(['s', 'S'], open);
 }

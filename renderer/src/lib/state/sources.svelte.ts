@@ -19,6 +19,8 @@ export interface GridSource {
   readonly timeline?: Timeline | null;
   /** Whether the first answer has arrived (to tell "empty" from "loading"). */
   readonly ready: boolean;
+  /** Changes when the list is reloaded in place, its positions then holding other items; absent for lists that never change. */
+  readonly revision?: number;
   at(index: number): GridItem | undefined;
   /** Starts loading items [from, to) if they are not here yet. */
   ensure(from: number, to: number): void;
@@ -76,6 +78,10 @@ export class LibrarySource implements GridSource {
 
   get timeline(): Timeline | null {
     return this.#timeline;
+  }
+
+  get revision(): number {
+    return this.#generation;
   }
 
   at(index: number): GridItem | undefined {

@@ -27,6 +27,11 @@ function withPhoto<R extends Route>(route: R, photo: number | undefined): R {
   return photo === undefined ? route : { ...route, photo };
 }
 
+/** Whether a hash is one of the interface's places ("#/…", or none) rather than an in-page anchor. */
+export function isRouteHash(hash: string): boolean {
+  return hash === '' || hash === '#' || hash.startsWith('#/');
+}
+
 /** The route a hash names; anything unreadable is the library (a stale or hand-typed link). */
 export function parseRoute(hash: string): Route {
   const text = hash.startsWith('#') ? hash.slice(1) : hash;

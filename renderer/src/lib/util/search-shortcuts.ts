@@ -1,5 +1,5 @@
 // The ways to the search field from anywhere in the window: "/" (unless a field has the keys or a
-// dialog is open) and the Electron menu's Find, Ctrl/Cmd+F, which arrives as FOCUS_SEARCH_EVENT.
+// dialog or menu is open: global-keys.ts) and the Electron menu's Find, Ctrl/Cmd+F, which arrives as FOCUS_SEARCH_EVENT.
 import { FOCUS_SEARCH_EVENT } from '../../../../electron/common/bridge-contract.js';
 import { isForFieldOrDialog } from './global-keys.js';
 
