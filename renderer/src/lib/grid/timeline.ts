@@ -2,13 +2,11 @@
 // pages list the photos) turned into the grid's sections (a day header, and a month header where a
 // month begins) and the scrubber's marks (one per month, years labelled). Only counts: the photos
 // themselves load page by page as their rows come on screen.
+import type { ApiOutput } from '../api/client.js';
 import type { SectionSpec } from './layout.js';
 
 /** One day of the core's answer: yyyymmdd (local time), or null for the photos without a date. */
-export interface TimelineDay {
-  day: number | null;
-  count: number;
-}
+export type TimelineDay = ApiOutput<'photos.timeline'>['days'][number];
 
 /**
  * Days with few photos share a section (a line like "Mar 3 – 14"): a section takes the next day

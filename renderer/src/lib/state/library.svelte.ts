@@ -37,6 +37,11 @@ export class LibraryState {
   ) {
     this.indexing = $derived(isLive(jobs.byKind('index')));
     this.photos = $derived(new LibrarySource(client, filters.filter, gridView.order, report));
+    // A list replaced (another folder, dates or order) stops loading and reporting.
+    $effect(() => {
+      const photos = this.photos;
+      return () => photos.dispose();
+    });
   }
 
   /** Status without loading the model (fast), then the model's details in the background. */

@@ -44,6 +44,10 @@ export class LibrarySource implements GridSource {
   #timeline = $state<Timeline | null>(null);
   /** The generation the timeline was last asked for (-1: never). */
   #timelineAsked = -1;
+  /** The timeline could not be had: the photos show as one list, without date headers. */
+  #timelineFailed = false;
+  /** A page has arrived (its total is the count without a timeline). */
+  #pageSeen = false;
   readonly #loadTimeline: (() => Promise<Timeline>) | null;
   readonly #onError: (err: unknown) => void;
 
@@ -54,9 +58,13 @@ export class LibrarySource implements GridSource {
         return { total: r.total, items: r.photos };
       },
       () => {
-        if (!this.#loadTimeline) {
+        this.#pageSeen = true;
+        if (!this.#loadTimeline || this.#timelineFailed) {
           this.#count = this.#list.total;
           this.#ready = true;
+        } else if (this.#timeline && this.#timeline.total !== this.#list.total) {
+          // Photos came or went between the two answers (indexing): the headers are asked again.
+          this.#askTimeline(this.#generation);
         }
         this.#version++;
       },
@@ -92,18 +100,29 @@ export class LibrarySource implements GridSource {
   ensure(from: number, to: number): void {
     const generation = this.#generation; // an effect calling ensure() runs again after refresh()
     void this.#list.ensure(from, to);
-    if (this.#loadTimeline && this.#timelineAsked !== generation) {
-      this.#timelineAsked = generation;
-      this.#loadTimeline().then(
-        (timeline) => {
-          if (this.#timelineAsked !== generation) return;
-          this.#timeline = timeline;
-          this.#count = timeline.total;
-          this.#ready = true;
-        },
-        (err: unknown) => this.#onError(err),
-      );
-    }
+    if (this.#timelineAsked !== generation) this.#askTimeline(generation);
+  }
+
+  #askTimeline(generation: number): void {
+    const load = this.#loadTimeline;
+    if (!load || this.#timelineFailed) return;
+    this.#timelineAsked = generation;
+    load().then(
+      (timeline) => {
+        if (this.#timelineAsked !== generation) return;
+        this.#timeline = timeline;
+        this.#count = timeline.total;
+        this.#ready = true;
+      },
+      (err: unknown) => {
+        if (this.#timelineAsked !== generation) return;
+        this.#timelineFailed = true;
+        this.#timeline = null;
+        this.#count = this.#list.total;
+        this.#ready = this.#pageSeen;
+        this.#onError(err);
+      },
+    );
   }
 
   get(index: number): Promise<GridItem | undefined> {
