@@ -5,7 +5,7 @@
 //               grid (a thumbnail shown and the grid focusable); fresh process and fresh browser
 //               context each run, then fresh contexts against the running server
 //   search      a query typed into the search field, timed in the page: keystroke → results
-//               shown (what the person waits for after the last key; it includes the UI's 60 ms
+//               shown (what the person waits for after the last key; it includes the UI's 40 ms
 //               debounce), the debounce itself, and request → results shown; the API alone from
 //               Node beside it. The first search after start (it loads the index) is reported apart.
 //   scrubber    a click on the timeline's scrubber at a random height → every cell in view showing
@@ -337,7 +337,7 @@ function report(r: BrowserBenchResult, buildS: number, dim: number): void {
     n: values.length,
     target,
   });
-  console.log(`\nSearch as you type at ${n} photos (bundled model, ${RESULTS} results; the UI waits 60 ms after the last key before it asks):`);
+  console.log(`\nSearch as you type at ${n} photos (bundled model, ${RESULTS} results; the UI waits 40 ms after the last key before it asks):`);
   console.table([
     row('keystroke → results shown (what the person waits for)', s.map((t) => t.frame - t.key), '≤ 100'),
     row('  of which the debounce: keystroke → request sent', s.map((t) => t.start - t.key)),
