@@ -10,20 +10,27 @@ export function printResult<T>(json: boolean, result: T, print: (r: T) => void):
 
 /** A text search's hits; under the relevance floor (docs/SEARCH.md) it says when none is a good match and marks the weaker ones. */
 export function printTextHits(r: ApiOutput<'search.text'>): void {
-  printHits(r.hits, r.terms);
+  // Marked only when some are good matches: with none, the line after the list says so of all.
+  const weaker = r.strong > 0 ? (h: { strong: boolean }) => !h.strong : undefined;
+  printHits(r.hits, r.terms, undefined, weaker);
   if (r.hits.length === 0) return;
   if (r.strong === 0) console.log(r.understood ? 'No good matches: these are the closest photos, none of them a good match.' : 'No good matches: the model does not know these words; these are the closest photos anyway.');
-  else if (r.hits.some((h) => !h.strong)) console.log(`${r.strong} good ${r.strong === 1 ? 'match' : 'matches'} in the library; the other photos listed are weaker matches.`);
+  else if (r.hits.some((h) => !h.strong)) console.log(`${r.strong} good ${r.strong === 1 ? 'match' : 'matches'} in the library; those marked (weaker) are not good matches.`);
 }
 
-export function printHits(hits: ApiOutput<'search.similar'>['hits'], terms: ApiOutput<'search.text'>['terms'] | null, like?: string): void {
+export function printHits<H extends ApiOutput<'search.similar'>['hits'][number]>(
+  hits: readonly H[],
+  terms: ApiOutput<'search.text'>['terms'] | null,
+  like?: string,
+  isWeaker?: (hit: H) => boolean,
+): void {
   if (like) console.log(`Most like ${like}:`);
   if (terms && terms.length > 1) console.log(`Query: ${terms.map((t) => `${t.weight >= 0 ? '+' : '-'}${Math.abs(t.weight)}×"${t.text}"`).join(' ')}`);
   if (hits.length === 0) {
     console.log('No photos indexed yet. Index a folder first: shoebox index ~/Pictures');
     return;
   }
-  hits.forEach((h, i) => console.log(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}`));
+  hits.forEach((h, i) => console.log(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}${isWeaker?.(h) ? '  (weaker)' : ''}`));
 }
 
 export function printIndexSummary(s: IndexSummary): void {

@@ -45,6 +45,17 @@ test('index a library with broken files, search it, rescan incrementally', { tim
   const core = await Shoebox.open({ dataDir });
   t.after(() => core.close());
 
+  // 1b. The CLI's search says when nothing matches well (the relevance floor, docs/SEARCH.md) and
+  // marks exactly the listed photos that are weaker matches.
+  const nonsense = runCli('search', 'zzzz', '--data-dir', dataDir);
+  assert.equal(nonsense.status, 0, nonsense.stderr);
+  assert.match(nonsense.stdout, /^No good matches: /m);
+  const real = runCli('search', 'a red circle', '--limit', '40', '--data-dir', dataDir);
+  const realJson = JSON.parse(runCli('search', 'a red circle', '--limit', '40', '--data-dir', dataDir, '--json').stdout) as { hits: { path: string; strong: boolean }[]; strong: number };
+  assert.ok(realJson.strong > 0, 'a real query has good matches');
+  const markedWeaker = real.stdout.split('\n').filter((line) => line.endsWith('(weaker)')).map((line) => line.replace(/^\s*\d+\. \S+\s+/, '').replace(/\s+\(weaker\)$/, ''));
+  assert.deepEqual(markedWeaker, realJson.hits.filter((h) => !h.strong).map((h) => h.path));
+
   // 2. Status reports the library, the model and the provider in use.
   const status = await callApi(core, 'status', {});
   assert.equal(status.photos.indexed, PHOTOS);
