@@ -14,7 +14,11 @@ import type { DemoManifest } from '../../electron/core/synthetic/demo-library.js
 // object (16 of 30); 6 of 7, 1 of 1 and 1 of 1 exact photos kept. The floors sit just below.
 const TOP = 10;
 const MIN_OBJECT_ON_TOP = 0.4;
-const MIN_OBJECT_IN_ALL = 15;
+// 14 of 30 measured with one floor for the library. A floor per photo gave 16, by passing over
+// higher-scored photos (right ones too) in favour of lower-scored ones: the top of the good matches
+// was not the top of the ranking, which a person saw as right photos marked weaker. Now the good
+// matches are the top of the model's own ranking, and this measures that ranking.
+const MIN_OBJECT_IN_ALL = 13;
 const MIN_EXACT_KEPT = 0.8;
 
 test('the relevance floor on the demo library', { timeout: 300_000 }, async (t) => {
@@ -65,6 +69,13 @@ test('the relevance floor on the demo library', { timeout: 300_000 }, async (t) 
   }
 
   assert.ok(objectsOnTop >= MIN_OBJECT_IN_ALL, `most of the top good matches show the object: ${objectsOnTop} of ${TOP * real.length}`);
+
+  // The good matches are the top of the ranking: no weaker photo scores above a good one.
+  for (const query of ['a red circle', 'beach', 'blue heart', 'a photo at night']) {
+    const { hits } = await callApi(core, 'search.text', { query, show: 'all', limit: 300 });
+    const firstWeaker = hits.findIndex((h) => !h.strong);
+    assert.ok(firstWeaker < 0 || hits.slice(firstWeaker).every((h) => !h.strong), `"${query}": a good match ranks below a weaker one`);
+  }
 
   // Paging: the first 200 and the rest follow on, in order, without repeats.
   const first = await callApi(core, 'search.text', { query: 'a red circle', limit: 200 });

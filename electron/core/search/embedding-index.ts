@@ -239,6 +239,11 @@ export class EmbeddingIndex {
     }
   }
 
+  /** Gives every row the same floor (the library's relevance floor, relevance-baseline.ts). */
+  setAllFloors(floor: number): void {
+    this.floors.fill(floor, 0, this.rows);
+  }
+
   /**
    * Every row's cosine with each query, from the int8 scan (within ~0.003 of float32; see
    * quantized-matrix.ts): what sorting needs, one column per category. Row r of each column
