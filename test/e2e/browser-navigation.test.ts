@@ -90,6 +90,14 @@ test('browser mode: Back, Forward and reload keep the search, the viewer and the
   await grid.waitFor();
   await until(async () => (await hash()) === '#/', 'an unknown address corrected to the library');
 
+  // "All photos" in the sidebar leaves a search for the library.
+  await search.fill('a red circle');
+  await page.getByRole('heading', { name: /a red circle/ }).waitFor();
+  await page.locator('.sidebar .folder', { hasText: 'All photos' }).click();
+  await page.getByRole('heading', { name: 'All photos' }).waitFor();
+  assert.equal(await search.inputValue(), '');
+  await until(async () => (await hash()) === '#/', 'the library in the URL');
+
   // "?" opens the shortcut sheet, which lists the keys and the query syntax; Esc closes it.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('?');
@@ -108,6 +116,9 @@ test('browser mode: Back, Forward and reload keep the search, the viewer and the
   // The same help on demand from beside the search field.
   await page.getByTestId('search-help').click();
   await sheet.getByTestId('query-syntax').waitFor();
+  const [sheetBox, syntaxBox] = [await sheet.boundingBox(), await sheet.getByTestId('query-syntax').boundingBox()];
+  assert.ok(sheetBox && syntaxBox && syntaxBox.y >= sheetBox.y && syntaxBox.y < sheetBox.y + sheetBox.height, 'More tips opens the sheet at the query syntax');
+  await shot('navigation-03-more-tips');
   await page.keyboard.press('Escape');
   await sheet.waitFor({ state: 'detached' });
 
