@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir } from './core/paths.js';
 import { projectRoot } from './core/project-root.js';
 import { parsePort, startBrowserMode } from './server/browser-mode.js';
+import { errorMessage } from './common/error-message.js';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -116,7 +117,7 @@ main().then(
     if (code !== null) process.exit(code);
   },
   (err: unknown) => {
-    console.error(`shoebox: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`shoebox: ${errorMessage(err)}`);
     process.exit(1);
   },
 );

@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { formatBytes } from '../common/format-bytes.js';
 import { findProjectRoot } from './project-root.js';
+import { errorMessage } from '../common/error-message.js';
 
 export interface DataPaths {
   root: string;
@@ -59,7 +60,7 @@ export function dataFolderError(root: string, err: unknown): Error {
   const verb = existsSync(root) ? 'use' : 'create';
   const problem = writeProblem(root);
   if (problem) return new Error(`Cannot ${verb} the data folder ${root}: ${problem.cause}. To go on, ${problem.fix}.`, { cause: err });
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   return new Error(`Cannot ${verb} the data folder ${root}: ${detail}. Check that folder, or ${CHOOSE_ANOTHER}.`, { cause: err });
 }
 

@@ -15,6 +15,7 @@ import { FinetuneHost } from './finetune/finetune-host.js';
 import { SearchHost } from './search/search-host.js';
 import { SortingHost } from './sorting/sorting-host.js';
 import { openStore, type Store } from './store/index.js';
+import { errorMessage } from '../common/error-message.js';
 
 export interface ShoeboxOptions {
   dataDir: string;
@@ -99,7 +100,7 @@ export class Shoebox {
       console.log(`Resuming the indexing that was interrupted (job ${resumed.resumes.join(', ')}) as job ${resumed.jobId}.`);
     } catch (err) {
       // Opening the library matters more: the person can start indexing again.
-      console.error(`Could not resume the interrupted indexing: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`Could not resume the interrupted indexing: ${errorMessage(err)}`);
     }
   }
 
@@ -122,7 +123,7 @@ function closeStore(store: Store): void {
   try {
     store.close();
   } catch (err) {
-    process.emitWarning(`Closing the library database: ${err instanceof Error ? err.message : String(err)}`);
+    process.emitWarning(`Closing the library database: ${errorMessage(err)}`);
     if (store.db.open) store.db.close();
   }
 }

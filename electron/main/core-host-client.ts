@@ -9,6 +9,7 @@ import type { JobEvent } from '../common/job-events.js';
 import { HOST_EVENTS, isApiReply, isJobEvent, isMediaFile, type CoreHostMethods } from '../common/core-host-protocol.js';
 import type { ApiReply } from '../common/bridge-contract.js';
 import { RpcClient } from '../core/workers/rpc.js';
+import { errorMessage } from '../common/error-message.js';
 
 export interface CoreHostOptions {
   /** Path of the compiled electron/workers/core-host.js. */
@@ -93,7 +94,7 @@ export class CoreHost {
       if (!isApiReply(reply)) throw new Error('the core answered with a malformed reply');
       return reply;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       if (rpc && rpc.failed === undefined) {
         console.error(`[main] ${name}: ${message}`);
         return { ok: false, error: { code: 'internal', message: 'The reply could not be sent to the window.' } };

@@ -11,6 +11,7 @@ import { buildMenu } from './menu.js';
 import { APP_ENTRY_URL } from './policy.js';
 import { registerPrivilegedSchemes, registerProtocols } from './protocol.js';
 import { hardenAllWebContents, hardenSession } from './security.js';
+import { errorMessage } from '../common/error-message.js';
 
 // This file is dist/electron/main/main.js (inside app.asar once packaged).
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -102,7 +103,7 @@ async function start(): Promise<void> {
   app.on('activate', focusOrCreateWindow);
 
   host.start().catch((err: unknown) => {
-    dialog.showErrorBox('Shoebox could not start its library', err instanceof Error ? err.message : String(err));
+    dialog.showErrorBox('Shoebox could not start its library', errorMessage(err));
   });
   createWindow();
 }

@@ -7,6 +7,7 @@ import type { Shoebox } from '../core/shoebox.js';
 import { callApi, isApiName } from '../core/api/table.js';
 import { errorEnvelope } from '../core/api/envelope.js';
 import { sendError, sendJson, STATUS_OF } from './responses.js';
+import { errorMessage } from '../common/error-message.js';
 
 /** Inputs are small (paths, queries, ids); anything larger is a mistake or an attack. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -74,7 +75,7 @@ export async function handleApi(core: Shoebox, name: string, req: IncomingMessag
     input = text.trim() === '' ? {} : JSON.parse(text);
   } catch (err) {
     if (err instanceof BodyError) sendError(res, err.status, 'bad-input', err.message, { Connection: 'close' });
-    else sendError(res, 400, 'bad-input', `The input of ${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    else sendError(res, 400, 'bad-input', `The input of ${name} is not valid JSON: ${errorMessage(err)}`);
     return;
   }
   try {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../core/paths.js';
 import { parsePort, startBrowserMode } from './browser-mode.js';
+import { errorMessage } from '../common/error-message.js';
 
 const USAGE = `Usage: shoebox-server [options]
 
@@ -45,6 +46,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`shoebox-server: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`shoebox-server: ${errorMessage(err)}`);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { resolveDataDir } from '../core/paths.js';
 import { sendEvent, type RpcServerPort } from '../core/workers/rpc.js';
 import { serveCoreHost } from './core-host-service.js';
 import { HOST_EVENTS } from '../common/core-host-protocol.js';
+import { errorMessage } from '../common/error-message.js';
 
 function requireParentPort(): ParentPort {
   const port = (process as NodeJS.Process & { parentPort?: ParentPort | null }).parentPort;
@@ -30,7 +31,7 @@ try {
   core = await Shoebox.open({ dataDir: resolveDataDir(), resumeInterrupted: true });
 } catch (err) {
   console.error('[core-host] could not open the library:', err);
-  sendEvent(port, HOST_EVENTS.startupFailed, err instanceof Error ? err.message : String(err));
+  sendEvent(port, HOST_EVENTS.startupFailed, errorMessage(err));
   process.exit(1);
 }
 

@@ -6,16 +6,13 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openClipModel, type ClipModel } from '../core/clip/clip-model.js';
 import { READY_EVENT, START_FAILED_EVENT, transferList, type InferenceWorkerData } from '../core/clip/inference-protocol.js';
 import { sendEvent, serveRpc, type RpcAnswer } from '../core/workers/rpc.js';
+import { errorMessage } from '../common/error-message.js';
 
 function requirePort(): MessagePort {
   if (!parentPort) throw new Error('inference-worker must be started as a worker thread (see inference-client.ts)');
   return parentPort;
 }
 const port = requirePort();
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function isWorkerData(value: unknown): value is InferenceWorkerData {
   return typeof value === 'object' && value !== null && typeof (value as { modelDir?: unknown }).modelDir === 'string';
@@ -35,7 +32,7 @@ async function main(): Promise<void> {
   try {
     model = await openClipModel(modelDir, options);
   } catch (err) {
-    sendEvent(port, START_FAILED_EVENT, message(err));
+    sendEvent(port, START_FAILED_EVENT, errorMessage(err));
     return;
   }
   // Serial: runs block the thread anyway, and a 'close' must not release the sessions under a

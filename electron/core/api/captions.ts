@@ -11,6 +11,7 @@ import type { Shoebox } from '../shoebox.js';
 import { ApiError, defineOperation } from './define.js';
 import { indexedPhotoIds, photoPath } from './photo-refs.js';
 import { id, limit } from './schemas.js';
+import { errorMessage } from '../../common/error-message.js';
 
 
 const text = z
@@ -69,7 +70,7 @@ export const captionOperations = {
         try {
           folder = await captionFolder(core.store, input.folder);
         } catch (err) {
-          throw new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+          throw new ApiError('bad-input', errorMessage(err));
         }
       }
       return { jobId: startCaptionImportJob(core, { folder, photoId: input.photoId ?? null }) };

@@ -11,6 +11,7 @@ import { startSwitchJob } from '../models/switch-job.js';
 import { bundledModelsDir } from '../paths.js';
 import type { Shoebox } from '../shoebox.js';
 import { ApiError, defineOperation } from './define.js';
+import { errorMessage } from '../../common/error-message.js';
 
 const modelId = z.string().regex(MODEL_ID, 'a model id: letters, digits, ".", "_" or "-"');
 
@@ -69,7 +70,7 @@ export const modelOperations = {
       try {
         return await importModelFolder(input.path, { installedDir: core.paths.models, ...(input.id ? { id: input.id } : {}) });
       } catch (err) {
-        throw new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+        throw new ApiError('bad-input', errorMessage(err));
       }
     },
   }),

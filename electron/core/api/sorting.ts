@@ -9,6 +9,7 @@ import type { SortedPhoto } from '../sorting/types.js';
 import { ApiError, defineOperation } from './define.js';
 import { indexedPhotoIds, photoRefs } from './photo-refs.js';
 import { id, limit } from './schemas.js';
+import { errorMessage } from '../../common/error-message.js';
 
 const name = z.string().trim().min(1, 'a category needs a name').max(100);
 const prompt = z.string().trim().min(1).max(300);
@@ -89,7 +90,7 @@ export const sortingOperations = {
       try {
         core.store.categories.reorder(input.ids);
       } catch (err) {
-        throw new ApiError('bad-input', err instanceof Error ? err.message : String(err));
+        throw new ApiError('bad-input', errorMessage(err));
       }
       core.sorting.changed();
       return core.store.categories.list();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ClipModelInfo } from '../clip/clip-model.js';
 import { defineOperation } from './define.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export const statusOperations = {
   status: defineOperation({
@@ -15,7 +16,7 @@ export const statusOperations = {
         try {
           model = await core.models.info();
         } catch (err) {
-          modelError = err instanceof Error ? err.message : String(err);
+          modelError = errorMessage(err);
         }
       }
       return {

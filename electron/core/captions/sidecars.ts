@@ -15,6 +15,7 @@ import type { Element } from '@xmldom/xmldom';
 import exifr from 'exifr';
 import type { ImportedCaptionSource } from '../store/captions.js';
 import { childElements, parseXml, XMP_NS } from '../xmp-document.js';
+import { errorMessage } from '../../common/error-message.js';
 
 /** The longest caption, in characters (user's or imported). */
 export const MAX_CAPTION_CHARS = 2000;
@@ -120,7 +121,7 @@ function describeFsError(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'it no longer exists';
   if (code === 'EISDIR') return 'it is a folder';
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** The caption of a .txt sidecar, or null when it is blank. Throws CaptionFileError. */
@@ -134,7 +135,7 @@ export async function readXmpSidecar(file: string): Promise<string | null> {
   try {
     return xmpDescription(new TextDecoder('utf-8').decode(bytes));
   } catch (err) {
-    throw new CaptionFileError(file, err instanceof Error ? err.message : String(err));
+    throw new CaptionFileError(file, errorMessage(err));
   }
 }
 

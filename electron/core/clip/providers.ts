@@ -4,6 +4,7 @@
 import os from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Ort } from './ort.js';
+import { errorMessage } from '../../common/error-message.js';
 
 const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -88,7 +89,7 @@ export async function createSessionWithFallback(ort: Ort, modelFile: string, set
       });
       return { session, provider, failed };
     } catch (err) {
-      failed.push({ provider, error: err instanceof Error ? err.message : String(err) });
+      failed.push({ provider, error: errorMessage(err) });
     }
   }
   throw new Error(

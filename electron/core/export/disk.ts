@@ -6,6 +6,7 @@ import { constants, type Stats } from 'node:fs';
 import { copyFile, link, lstat, open, rm, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode } from '../paths.js';
+import { errorMessage } from '../../common/error-message.js';
 
 /** The error code of a file-system error, or null (one definition: paths.ts). */
 export { errorCode };
@@ -38,7 +39,7 @@ export function reason(err: unknown): string {
     case 'EIO':
       return 'input/output error (a failing disk or a disconnected drive?)';
     default:
-      return err instanceof Error ? err.message : String(err);
+      return errorMessage(err);
   }
 }
 

@@ -3,6 +3,7 @@
 // (skip, retry, report) and a short human reason.
 
 import { containerOf, isCutShort } from './container.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export type ImageDecodeCode = 'empty' | 'truncated' | 'corrupt' | 'unsupported' | 'too-large' | 'unreadable';
 
@@ -66,7 +67,7 @@ function notAnImage(file: string, bytes: Buffer, cause?: unknown): ImageDecodeEr
  * read or processing error), so the container's own structure is checked as well.
  */
 export function decodeError(file: string, bytes: Buffer, err: unknown): ImageDecodeError {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const lower = message.toLowerCase();
   const container = containerOf(bytes);
   if (lower.includes('unsupported image format') && !container) return notAnImage(file, bytes, err);

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { processIsAlive } from '../process-alive.js';
+import { errorMessage } from '../../common/error-message.js';
 
 const TEMP_FOLDER = '.tmp';
 // <hash>.<pid>.<random>.tmp: the writer's pid tells whether it may still be writing.
@@ -42,7 +43,7 @@ export async function writeThumbnail(cacheDir: string, contentHash: string, buf:
   } catch (err) {
     // Best effort: the original error is the one worth reporting.
     await rm(temp, { force: true }).catch(() => undefined);
-    throw new Error(`Cannot write thumbnail ${target}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`Cannot write thumbnail ${target}: ${errorMessage(err)}`, { cause: err });
   }
   return target;
 }

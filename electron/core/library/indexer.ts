@@ -15,6 +15,7 @@ import type { Store } from '../store/index.js';
 import type { ErrorStage } from '../store/errors.js';
 import { hashBytes } from './hash.js';
 import type { IndexCandidate } from './scan.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export type EncodeImages = (batch: Float32Array[]) => Promise<Float32Array[]>;
 
@@ -216,10 +217,6 @@ async function encodeAndCommit(
     }
   }
   return committed;
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function errorCode(err: unknown): string | null {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { detectLayout, type LayoutName } from '../clip/folder-layouts.js';
 import { loadModelFolder } from '../clip/model-folder.js';
 import { listFolderFiles, MODEL_ID } from '../clip/model-record.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export interface InstalledModel {
   id: string;
@@ -90,7 +91,7 @@ export async function listModels(installedDir: string, bundledDir: string): Prom
         const model = await describe(dir, bundled);
         if (!models.some((m) => m.id === model.id)) models.push(model);
       } catch (err) {
-        broken.push({ dir, error: err instanceof Error ? err.message : String(err) });
+        broken.push({ dir, error: errorMessage(err) });
       }
     }
   }

@@ -10,6 +10,7 @@ import { modelKnows, withTaught, type KnowsWord } from './known-words.js';
 import { nullPrompts } from './relevance.js';
 import { RelevanceBaseline } from './relevance-baseline.js';
 import { SearchService, type TextEncodeFn } from './search-service.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export interface LoadedSearch {
   service: SearchService;
@@ -141,7 +142,7 @@ export class SearchHost {
     try {
       return this.adapterOf(modelId);
     } catch (err) {
-      process.emitWarning(`The fine-tuned adapter for ${modelId} could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+      process.emitWarning(`The fine-tuned adapter for ${modelId} could not be applied: ${errorMessage(err)}`);
       return identityAdapter;
     }
   }

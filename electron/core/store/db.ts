@@ -8,6 +8,7 @@ import path from 'node:path';
 import { diskFull, isDiskFull, writeProblem } from '../paths.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { errorMessage } from '../../common/error-message.js';
 
 export type Db = Database.Database;
 
@@ -48,7 +49,7 @@ export function openDatabase(file: string): Db {
  * the cause: look for it (a read-only disk, a missing permission, a file in the way, a full disk).
  */
 function openError(file: string, err: unknown): Error {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const folder = path.dirname(path.resolve(file));
   if (isDiskFull(err)) {
     const full = diskFull(folder);

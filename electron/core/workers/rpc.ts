@@ -5,6 +5,7 @@
 // buffers it is given (transfer lists), references the worker while a call is pending and
 // unreferences it when the last answer arrives (an idle worker never keeps the process alive), and fails every pending and later
 // call with one reason once the worker is gone. serveRpc is the worker's side.
+import { errorMessage } from '../../common/error-message.js';
 
 export interface RpcRequest {
   id: number;
@@ -123,7 +124,7 @@ export function serveRpc(port: RpcServerPort, handlers: RpcHandlers, options: { 
       const { result, transfer = [] } = await handler(req.params);
       port.postMessage({ id: req.id, ok: true, result } satisfies RpcReply, transfer);
     } catch (err) {
-      port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies RpcReply);
+      port.postMessage({ id: req.id, ok: false, error: errorMessage(err) } satisfies RpcReply);
     }
   };
   let queue = Promise.resolve();

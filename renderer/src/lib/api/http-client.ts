@@ -7,6 +7,7 @@
 // calls, <img> media and the WebSocket must stay on it (see electron/server/security.ts).
 import { abortError, ClientError, type CallOptions, type JobEvent, type ShoeboxClient } from './client.js';
 import { unwrap } from './envelope.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export interface HttpClientOptions {
   /** e.g. http://127.0.0.1:4780 (default: the page's own origin). */
@@ -64,7 +65,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ShoeboxClient
         });
       } catch (err) {
         if (callOptions.signal?.aborted) throw abortError();
-        throw new ClientError('network', `Shoebox is not reachable (${err instanceof Error ? err.message : String(err)}). Is it still running?`);
+        throw new ClientError('network', `Shoebox is not reachable (${errorMessage(err)}). Is it still running?`);
       }
       let body: unknown;
       try {

@@ -4,6 +4,7 @@
 // field it was typed in, so the words typed are not lost; a failed read goes to `report`.
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { plural } from '../util/format.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export type Caption = NonNullable<ApiOutput<'captions.get'>>;
 
@@ -19,7 +20,7 @@ export function sourceNote(source: string | null | undefined): string | null {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 export class CaptionsState {

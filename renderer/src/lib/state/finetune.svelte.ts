@@ -6,6 +6,7 @@
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { listenForKey } from '../util/global-keys.js';
 import { isLive, type JobOf, type JobsState } from './jobs.svelte.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export type FinetuneStatus = ApiOutput<'finetune.status'>;
 export type AdapterVersion = ApiOutput<'finetune.list'>[number];
@@ -17,10 +18,6 @@ export type FinetuneResult = Extract<Finished, { kind: 'finetune'; state: 'done'
 export interface LossPoint {
   epoch: number;
   loss: number;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A version's losses as points of the curve. */
@@ -88,7 +85,7 @@ export class FinetuneState {
       this.versions = versions;
       this.loadError = null;
     } catch (err) {
-      this.loadError = messageOf(err);
+      this.loadError = errorMessage(err);
     }
     // A job that was running when the page opened: its curve so far is not known, its epochs are.
     if (this.job && this.#curveJob === null) this.#curveJob = this.job.jobId;
@@ -120,7 +117,7 @@ export class FinetuneState {
       const { jobId } = await this.client.call('finetune.start', {});
       if (this.#curveJob !== jobId) this.#newCurve(jobId);
     } catch (err) {
-      this.startError = messageOf(err);
+      this.startError = errorMessage(err);
     } finally {
       this.starting = false;
     }
@@ -165,7 +162,7 @@ export class FinetuneState {
       this.announcement = await call();
       this.onActiveChanged();
     } catch (err) {
-      this.actionError = messageOf(err);
+      this.actionError = errorMessage(err);
     } finally {
       this.changing = false;
     }

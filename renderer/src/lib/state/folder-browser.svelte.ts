@@ -4,6 +4,7 @@
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { isAbort } from '../api/client.js';
 import { Latest } from '../util/latest.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export type FolderListing = ApiOutput<'folders.browse'>;
 
@@ -28,7 +29,7 @@ export class FolderBrowserState {
       this.error = null;
     } catch (err) {
       if (isAbort(err)) return;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     }
     this.loading = false;
   }

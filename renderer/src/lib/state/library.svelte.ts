@@ -8,6 +8,7 @@ import type { FilterState } from './filters.svelte.js';
 import type { GridViewState } from './grid-view.svelte.js';
 import { isLive, type JobsState } from './jobs.svelte.js';
 import { LibrarySource } from './sources.svelte.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export type Status = ApiOutput<'status'>;
 export type Stats = ApiOutput<'photos.stats'>;
@@ -67,7 +68,7 @@ export class LibraryState {
       this.model = s.model;
       this.modelError = s.modelError;
     } catch (err) {
-      this.modelError = err instanceof Error ? err.message : String(err);
+      this.modelError = errorMessage(err);
     }
   }
 

@@ -8,6 +8,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { ApiOutput, ShoeboxClient } from '../api/client.js';
 import { isLive, type JobOf, type JobsState } from './jobs.svelte.js';
 import type { LibraryState } from './library.svelte.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export type ModelList = ApiOutput<'models.list'>;
 export type InstalledModel = ModelList['installed'][number];
@@ -22,7 +23,7 @@ export interface ActionError {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** The model a job works on, from its stored parameters ({modelId} or {repo}). */

@@ -10,6 +10,7 @@ import { fileName, formatCount, plural } from '../util/format.js';
 import type { CaptionsState } from './captions.svelte.js';
 import type { Category, SortingState, Target } from './sorting.svelte.js';
 import type { GridItem, GridSource } from './sources.svelte.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 /** The most photos one action reads or sends (a request body holds about 5,000 ids). */
 const MOST = { copy: 100_000, move: 5_000, caption: 5_000 } as const;
@@ -17,10 +18,6 @@ const MOST = { copy: 100_000, move: 5_000, caption: 5_000 } as const;
 export interface SelectionNote {
   text: string;
   error: boolean;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export class SelectionState {
@@ -163,7 +160,7 @@ export class SelectionState {
     try {
       await navigator.clipboard.writeText(text);
     } catch (err) {
-      throw new Error(`The clipboard refused the text (${messageOf(err)}). Click in the window and try again.`);
+      throw new Error(`The clipboard refused the text (${errorMessage(err)}). Click in the window and try again.`);
     }
   }
 
@@ -173,7 +170,7 @@ export class SelectionState {
     try {
       await action();
     } catch (err) {
-      this.#say(messageOf(err), true);
+      this.#say(errorMessage(err), true);
     } finally {
       this.busy = false;
     }

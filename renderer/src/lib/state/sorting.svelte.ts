@@ -10,6 +10,7 @@ import { Latest } from '../util/latest.js';
 import { plural } from '../util/format.js';
 import { isLive, type JobOf, type JobsState } from './jobs.svelte.js';
 import type { GridSource } from './sources.svelte.js';
+import { errorMessage } from '../../../../electron/common/error-message.js';
 
 export type Category = ApiOutput<'categories.list'>[number];
 export type SortSummary = ApiOutput<'sort.summary'>;
@@ -36,10 +37,6 @@ const PAGE = 1000;
 /** Quiet time after a keystroke before the live preview asks. */
 const PREVIEW_DEBOUNCE_MS = 250;
 const PREVIEW_PHOTOS = 12;
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * The photos of one place, all of them in order (selection ranges and Ctrl+A need every id): the
@@ -252,7 +249,7 @@ export class CategoryDraft {
       },
       (err: unknown) => {
         this.previewing = false;
-        this.previewError = messageOf(err);
+        this.previewError = errorMessage(err);
       },
     );
   }
@@ -373,7 +370,7 @@ export class SortingState {
       this.summary = await this.client.call('sort.summary', {});
       this.loadError = null;
     } catch (err) {
-      this.loadError = messageOf(err);
+      this.loadError = errorMessage(err);
       return;
     }
     if (typeof this.place === 'number' && !this.categories.some((c) => c.id === this.place)) this.place = this.categories[0]?.id ?? 'unsorted';
@@ -489,7 +486,7 @@ export class SortingState {
       await this.resort();
       return true;
     } catch (err) {
-      draft.error = messageOf(err);
+      draft.error = errorMessage(err);
       return false;
     } finally {
       draft.saving = false;
@@ -614,7 +611,7 @@ export class ExportState {
     } catch (err) {
       this.preview = null;
       this.previewKey = null;
-      this.error = messageOf(err);
+      this.error = errorMessage(err);
     } finally {
       this.previewing = false;
     }
@@ -631,7 +628,7 @@ export class ExportState {
       this.preview = null;
       this.previewKey = null;
     } catch (err) {
-      this.error = messageOf(err);
+      this.error = errorMessage(err);
     } finally {
       this.starting = false;
     }
@@ -645,7 +642,7 @@ export class ExportState {
     try {
       await this.client.call('sort.undo', {});
     } catch (err) {
-      this.error = messageOf(err);
+      this.error = errorMessage(err);
     } finally {
       this.starting = false;
     }
@@ -655,7 +652,7 @@ export class ExportState {
     try {
       this.history = await this.client.call('sort.exports', { limit: 10 });
     } catch (err) {
-      this.error = messageOf(err);
+      this.error = errorMessage(err);
     }
   }
 
