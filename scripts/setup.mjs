@@ -5,6 +5,7 @@
 //   1. better-sqlite3: prebuilt download, or a source build with node-gyp (works offline).
 //   2. Electron's binary: its own install.js; without it the app runs in browser mode.
 //   3. onnxruntime-node CUDA libraries: only when SHOEBOX_CUDA=1 (Linux x64) is set.
+//   4. The app compiled to dist/ (bin/shoebox.mjs starts ~1 s sooner from it than through tsx).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,5 +57,10 @@ if (process.env.SHOEBOX_CUDA === '1') {
   const dir = path.dirname(require.resolve('onnxruntime-node/package.json'));
   const ok = run('onnxruntime-node CUDA 12 libraries', process.execPath, ['script/install.js', '--onnxruntime-node-install=cuda12'], { cwd: dir });
   if (!ok) process.stdout.write('[setup] CUDA libraries not installed; inference will use the CPU.\n');
+}
+// 4. Compiled JavaScript for the command line (without it, bin/shoebox.mjs runs the sources)
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+if (!run('compiling the app for a quick start', process.execPath, [tsc, '-p', 'tsconfig.app.json', '--noCheck'])) {
+  process.stdout.write('[setup] not compiled; the shoebox command will run the TypeScript sources (slower to start).\n');
 }
 process.stdout.write('[setup] done\n');

@@ -32,7 +32,7 @@ export interface IndexBenchRow {
 }
 
 /** Camera-sized JPEGs (upscaled synthetic scenes, quality 90), written once per run. */
-async function makePhotos(dir: string, count: number, width: number, height: number): Promise<string[]> {
+export async function makePhotos(dir: string, count: number, width: number, height: number): Promise<string[]> {
   const rng = new Rng(99);
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -48,13 +48,13 @@ async function makePhotos(dir: string, count: number, width: number, height: num
   return files;
 }
 
-async function timeIt<T>(fn: () => Promise<T>): Promise<[T, number]> {
+export async function timeIt<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const value = await fn();
   return [value, (performance.now() - t0) / 1000];
 }
 
-async function decodeAll(files: string[], cfg: PreprocessConfig, concurrency: number): Promise<Float32Array[]> {
+export async function decodeAll(files: string[], cfg: PreprocessConfig, concurrency: number): Promise<Float32Array[]> {
   const out: Float32Array[] = new Array(files.length);
   let next = 0;
   await Promise.all(
@@ -88,7 +88,7 @@ async function benchModel(modelDir: string, files: string[], photoSize: string):
     const candidates = files.map((f) => ({ path: f, rootId: root.id, relPath: path.basename(f), size: 0, mtimeMs: 0, contentHash: null }));
     const [result, e2eS] = await timeIt(() =>
       indexCandidates(
-        { store, modelId: info.modelId, preprocess: cfg, encodeImages: (b) => client.encodeImages(b), thumbnailsDir: path.join(work, 'thumbs'), batchSize },
+        { store, modelId: info.modelId, preprocess: cfg, encoder: { encode: (b) => client.encodeImages(b), batchSize }, thumbnailsDir: path.join(work, 'thumbs') },
         candidates,
       ),
     );

@@ -58,9 +58,8 @@ const deps = (f: Fixture, encodeImages: EncodeImages) => ({
   store: f.store,
   modelId: 'shoebox-mini',
   preprocess,
-  encodeImages,
+  encoder: { encode: encodeImages, batchSize: 4 },
   thumbnailsDir: path.join(f.work, 'thumbs'),
-  batchSize: 4,
 });
 
 test('cancelling stops the run early and keeps what was committed', async (t) => {

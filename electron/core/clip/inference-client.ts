@@ -21,6 +21,8 @@ export interface InferenceClient {
   encodeImages(batch: Float32Array[]): Promise<Float32Array[]>;
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
   info(): ClipModelInfo;
+  /** Seconds from starting the worker to its model being ready (the image tower loaded). */
+  startupSeconds(): number;
   /** False once the worker crashed, exited or was closed: the owner should start a new client. */
   alive(): boolean;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
   // Must happen here, on the main thread: a worker cannot change the real environment (see ort.ts).
   disableOrtTelemetry();
   const data: InferenceWorkerData = rest;
+  const startedAt = performance.now();
   const worker = startWorker(workerUrl, data);
   let closing = false;
   let closed: Promise<void> | undefined;
@@ -60,12 +63,14 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
   worker.on('exit', (code) => gone(closing ? CLOSED : `The inference worker exited unexpectedly (code ${code})`));
 
   const info = await ready;
+  const startupSeconds = (performance.now() - startedAt) / 1000;
   const open = (): Promise<never> | null => (closing ? Promise.reject(new Error(CLOSED)) : null);
 
   return {
     encodeImages: (batch) => open() ?? rpc.call('encodeImages', batch, transferList(batch)),
     encodeTexts: (texts) => open() ?? rpc.call('encodeTexts', [...texts]),
     info: () => ({ ...info }),
+    startupSeconds: () => startupSeconds,
     alive: () => rpc.failed === undefined && !closing,
     close: () => {
       closed ??= (async () => {

@@ -34,6 +34,8 @@ export const ModelRecordSchema = z.looseObject({
    * narrow world knows no dogs or sunsets, so a generic probe measures noise there).
    */
   probePrompts: z.array(z.string().min(1).max(300)).min(2).max(500).optional(),
+  /** Changes Shoebox made to its copy of a published file, with the published file's sha256. */
+  adaptations: z.array(z.object({ path: z.string().min(1), change: z.string().min(1), originalSha256: z.string().regex(/^[0-9a-f]{64}$/) })).optional(),
   // May be empty (e.g. a benchmark-only export): verification then reports every required file as unlisted.
   files: z.array(RecordFileSchema),
 });

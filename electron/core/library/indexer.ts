@@ -1,43 +1,55 @@
 // The indexing pipeline: files the scan planned → read + hash + decode once (several at a time on
 // libuv's thread pool) → batches → image encoder (inference worker) → thumbnail on disk + one
-// store transaction per photo. Decoding of the next photos goes on while a batch is encoded, so
-// the slower of the two stages sets the pace (see test/bench for the measured efficiency).
+// store transaction per photo. Decoding starts before the image tower has loaded, the next batch
+// is already queued in the worker while one runs (so the tower never waits for this thread), and
+// thumbnails and rows are committed beside the encoder, not in its way: the slower of decoding
+// and encoding sets the pace (docs/BENCHMARKS.md has the measured profile).
 //
 // A failure of one file (unreadable, corrupt, too large) is recorded against that file and the
 // run goes on; a failure of the encoder fails the batch's files with the reason; a failure of
-// the store ends the run with that error. Cancellation stops taking new files; photos already
-// committed stay committed.
+// the store, or an encoder that cannot load, ends the run with that error. Cancellation stops
+// taking new files; photos already committed stay committed.
 import { readFile } from 'node:fs/promises';
 import { ImageDecodeError, preparePhoto, type PreparedPhoto, type PreprocessConfig } from '../imaging/decode.js';
 import { readError } from '../imaging/errors.js';
 import { writeThumbnail } from '../imaging/thumbnails.js';
 import type { Store } from '../store/index.js';
 import type { ErrorStage } from '../store/errors.js';
-import { hashBytes } from './hash.js';
+import { hashBytesOffThread } from './hash.js';
+import { IndexClock, type IndexTimings } from './index-timings.js';
 import type { IndexCandidate } from './scan.js';
 import { errorMessage } from '../../common/error-message.js';
 
 export type EncodeImages = (batch: Float32Array[]) => Promise<Float32Array[]>;
 
+export interface ImageEncoder {
+  encode: EncodeImages;
+  /** Images per encoder call (the model's batch when fixed, else a good size for throughput). */
+  batchSize: number;
+}
+
 export interface IndexerDeps {
   store: Store;
   modelId: string;
   preprocess: PreprocessConfig;
-  encodeImages: EncodeImages;
+  /** The image encoder, or its loading: photos are decoded meanwhile. */
+  encoder: ImageEncoder | Promise<ImageEncoder>;
   /** Thumbnail cache folder. */
   thumbnailsDir: string;
-  /** Images per encoder call (the model's batch when fixed, else a good size for throughput). */
-  batchSize: number;
 }
 
 export interface IndexerOptions {
   signal?: AbortSignal;
   /** Photos decoded at once; default 4 (libuv's default pool size). */
   decodeConcurrency?: number;
+  /** Batches sent to the encoder before the first comes back; default 2 (one runs, one waits). */
+  encodeDepth?: number;
   thumbSize?: number;
   onProgress?: (p: { done: number; total: number; currentFile: string | null }) => void;
   /** Called after each committed batch with the new vectors (for the in-memory search index). */
   onCommitted?: (items: { photoId: number; vector: Float32Array }[]) => void;
+  /** Where the time goes; one is made when not given. */
+  clock?: IndexClock;
 }
 
 export interface IndexFailure {
@@ -51,6 +63,7 @@ export interface IndexRunResult {
   indexed: number;
   failures: IndexFailure[];
   cancelled: boolean;
+  timings: IndexTimings;
 }
 
 interface Prepared {
@@ -59,8 +72,10 @@ interface Prepared {
   photo: PreparedPhoto;
 }
 
+type Fail = (c: IndexCandidate, stage: ErrorStage, code: string | null, reason: string) => void;
+
 export async function indexCandidates(deps: IndexerDeps, candidates: readonly IndexCandidate[], opts: IndexerOptions = {}): Promise<IndexRunResult> {
-  const { signal, decodeConcurrency = 4, thumbSize = 320 } = opts;
+  const { signal, decodeConcurrency = 4, encodeDepth = 2, thumbSize = 320, clock = new IndexClock() } = opts;
   const total = candidates.length;
   const failures: IndexFailure[] = [];
   let indexed = 0;
@@ -68,7 +83,7 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
   let currentFile: string | null = null;
   const report = (): void => opts.onProgress?.({ done, total, currentFile });
 
-  const fail = (c: IndexCandidate, stage: ErrorStage, code: string | null, reason: string): void => {
+  const fail: Fail = (c, stage, code, reason) => {
     failures.push({ path: c.path, stage, code, reason });
     done++;
     report();
@@ -76,8 +91,9 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
   };
 
   // Bounded hand-over between the decoders and the encoder loop: decoders wait while it is full.
+  // Until the encoder is known its batch is not, so the room assumes the usual batch of 8.
   const ready: Prepared[] = [];
-  const capacity = Math.max(2 * deps.batchSize, decodeConcurrency);
+  let capacity = Math.max(16, decodeConcurrency);
   let wakeEncoder: (() => void) | null = null;
   let wakeDecoders: (() => void)[] = [];
   let decodersLeft = decodeConcurrency;
@@ -108,9 +124,14 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
       while (next < total && !stopping()) {
         const candidate = candidates[next++]!;
         currentFile = candidate.path;
+        const started = performance.now();
         const prepared = await prepareOne(candidate, deps, thumbSize, fail);
+        clock.add('decodeBusy', (performance.now() - started) / 1000);
         if (!prepared) continue;
+        clock.reach('firstDecoded');
+        const blocked = performance.now();
         while (ready.length >= capacity && !stopping()) await new Promise<void>((r) => wakeDecoders.push(r));
+        clock.add('decodersBlocked', (performance.now() - blocked) / 1000);
         if (fatal) return;
         ready.push(prepared);
         notifyEncoder();
@@ -123,23 +144,63 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
     }
   };
 
+  // Commits run one after another, in the order the batches were encoded, beside the encoder.
+  let commits: Promise<void> = Promise.resolve();
+  const commitAfter = (batch: Prepared[], vectors: Promise<Float32Array[] | null>): void => {
+    commits = commits.then(async () => {
+      const encoded = await vectors;
+      if (!encoded || fatal) return;
+      const started = performance.now();
+      const committed = await commitBatch(batch, encoded, deps, fail);
+      clock.add('commitBusy', (performance.now() - started) / 1000);
+      indexed += committed.length;
+      done += committed.length;
+      if (committed.length > 0) {
+        clock.committed();
+        opts.onCommitted?.(committed);
+      }
+      report();
+    }).catch(halt);
+  };
+
   // After a cancel, photos already decoded are still encoded and committed (at most `capacity`).
   const encoderLoop = async (): Promise<void> => {
     try {
+      // Not before a photo is ready: when every file fails, the encoder is never needed.
+      while (ready.length === 0 && decodersLeft > 0 && !fatal) await new Promise<void>((r) => (wakeEncoder = r));
+      if (ready.length === 0 || fatal) return;
+      const encoder = await deps.encoder;
+      clock.reach('modelReady');
+      capacity = Math.max(2 * encodeDepth * encoder.batchSize, decodeConcurrency);
+      const inFlight: Promise<unknown>[] = [];
+      let running = 0;
+      let idleSince = performance.now();
+      let busySince = idleSince;
       while (!fatal) {
-        if (ready.length < deps.batchSize && decodersLeft > 0) {
+        if (ready.length < encoder.batchSize && decodersLeft > 0) {
           await new Promise<void>((r) => (wakeEncoder = r));
           continue;
         }
-        if (ready.length === 0) return;
-        const batch = ready.splice(0, deps.batchSize);
+        if (ready.length === 0) break;
+        const batch = ready.splice(0, encoder.batchSize);
         releaseDecoders();
-        const committed = await encodeAndCommit(batch, deps, fail);
-        indexed += committed.length;
-        done += committed.length;
-        if (committed.length > 0) opts.onCommitted?.(committed);
-        report();
+        // Busy while at least one batch is in the worker, idle (and waiting for photos) otherwise.
+        if (running++ === 0) {
+          clock.add('encoderIdle', (performance.now() - idleSince) / 1000);
+          busySince = performance.now();
+        }
+        const vectors = encodeBatch(batch, encoder, fail).finally(() => {
+          clock.reach('firstEncoded');
+          if (--running > 0) return;
+          idleSince = performance.now();
+          clock.add('encodeBusy', (idleSince - busySince) / 1000);
+        });
+        commitAfter(batch, vectors);
+        clock.timings.batches++;
+        inFlight.push(vectors);
+        if (inFlight.length >= encodeDepth) await inFlight.shift();
       }
+      await Promise.all(inFlight);
     } catch (err) {
       halt(err);
     }
@@ -148,24 +209,27 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
   report();
   const decoders = Array.from({ length: Math.max(1, decodeConcurrency) }, decoder);
   await Promise.all([...decoders, encoderLoop()]);
+  await commits;
   signal?.removeEventListener('abort', releaseDecoders);
   if (fatal) throw (fatal as { error: unknown }).error;
-  return { indexed, failures, cancelled: signal?.aborted === true && done < total };
+  return { indexed, failures, cancelled: signal?.aborted === true && done < total, timings: clock.report() };
 }
 
 async function prepareOne(
   candidate: IndexCandidate,
   deps: IndexerDeps,
   thumbSize: number,
-  fail: (c: IndexCandidate, stage: ErrorStage, code: string | null, reason: string) => void,
+  fail: Fail,
 ): Promise<Prepared | null> {
   try {
     // One read: the same bytes give the content hash (moved-file detection) and the decode.
     const bytes = await readFile(candidate.path).catch((err: unknown) => {
       throw readError(candidate.path, err);
     });
-    const contentHash = candidate.contentHash ?? hashBytes(bytes);
-    const photo = await preparePhoto(candidate.path, deps.preprocess, { thumbSize, bytes });
+    const [contentHash, photo] = await Promise.all([
+      candidate.contentHash ?? hashBytesOffThread(bytes),
+      preparePhoto(candidate.path, deps.preprocess, { thumbSize, bytes }),
+    ]);
     return { candidate, contentHash, photo };
   } catch (err) {
     if (err instanceof ImageDecodeError) fail(candidate, 'decode', err.code, err.message);
@@ -174,24 +238,26 @@ async function prepareOne(
   }
 }
 
-async function encodeAndCommit(
-  batch: Prepared[],
-  deps: IndexerDeps,
-  fail: (c: IndexCandidate, stage: ErrorStage, code: string | null, reason: string) => void,
-): Promise<{ photoId: number; vector: Float32Array }[]> {
-  let vectors: Float32Array[];
+/** The batch's vectors, or null when the encoder failed (its photos are then failed with the reason). */
+async function encodeBatch(batch: Prepared[], encoder: ImageEncoder, fail: Fail): Promise<Float32Array[] | null> {
   try {
-    vectors = await deps.encodeImages(batch.map((p) => p.photo.pixels));
+    return await encoder.encode(batch.map((p) => p.photo.pixels));
   } catch (err) {
     for (const p of batch) fail(p.candidate, 'encode', null, `${p.candidate.path}: the image encoder failed: ${errorMessage(err)}`);
-    return [];
+    return null;
   }
+}
+
+async function commitBatch(batch: Prepared[], vectors: Float32Array[], deps: IndexerDeps, fail: Fail): Promise<{ photoId: number; vector: Float32Array }[]> {
+  // The batch's thumbnails at once (file system work on libuv's threads), then one row each.
+  const thumbnails = await Promise.allSettled(batch.map((p) => writeThumbnail(deps.thumbnailsDir, p.contentHash, p.photo.thumbnail)));
   const committed: { photoId: number; vector: Float32Array }[] = [];
   for (let i = 0; i < batch.length; i++) {
     const { candidate, contentHash, photo } = batch[i]!;
     const vector = vectors[i]!;
     try {
-      const thumbPath = await writeThumbnail(deps.thumbnailsDir, contentHash, photo.thumbnail);
+      const thumb = thumbnails[i]!;
+      if (thumb.status === 'rejected') throw thumb.reason;
       const m = photo.metadata;
       const photoId = deps.store.photos.commitIndexed({
         path: candidate.path,
@@ -200,7 +266,7 @@ async function encodeAndCommit(
         size: candidate.size,
         mtimeMs: candidate.mtimeMs,
         contentHash,
-        thumbPath,
+        thumbPath: thumb.value,
         width: photo.width,
         height: photo.height,
         format: photo.format,

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
 import type { JobProgress } from '../jobs/kinds.js';
 import { catalogueEntry, modelIdOfRepo } from './catalogue.js';
-import { downloadHubRepo, type HubConnectionOptions } from './hub/index.js';
+import type { HubConnectionOptions } from './hub/index.js';
 import { installStaged, stagingFolder } from './import.js';
 import { STAGING } from './installed.js';
 
@@ -60,6 +60,8 @@ async function downloadModel(deps: DownloadDeps, params: DownloadParams, ctx: Jo
   const id = modelIdOfRepo(params.repo, params.variant ?? '');
   const staging = await stagingFolder(deps.installedDir, id);
   try {
+    // Loaded here, not at start-up: the HTTP client (undici) is ~0.1 s of every command's start.
+    const { downloadHubRepo } = await import('./hub/index.js');
     const downloaded = await downloadHubRepo({
       ...deps.hub,
       repo: params.repo,

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadModelFolder } from '../clip/model-folder.js';
 import { describeFiles, MODEL_ID, RECORD_FILE, writeModelRecord, type ModelRecord, type RecordedFile } from '../clip/model-record.js';
+import { widenImageBatch } from './widen-batch.js';
 import { STAGING } from './installed.js';
 import { processIsAlive } from '../process-alive.js';
 
@@ -27,11 +28,21 @@ export type RecordFields = Pick<ModelRecord, 'id' | 'displayName' | 'source' | '
 export async function installStaged(staged: string, installedDir: string, fields: RecordFields, files?: RecordedFile[]): Promise<string> {
   const target = path.join(installedDir, fields.id);
   if (existsSync(target)) throw new Error(`A model with the id ${fields.id} is already installed (${target}): remove it first.`);
-  // A downloader that hashed every file on the way in passes what it measured; else measure now.
-  await writeModelRecord(staged, { ...fields, files: files ?? (await describeFiles(staged)) });
+  const adaptations = await adaptForSpeed(staged);
+  // A downloader that hashed every file on the way in passes what it measured (the published
+  // bytes); else, or when a file was adapted, measure what landed.
+  const recorded = files && adaptations.length === 0 ? files : await describeFiles(staged);
+  await writeModelRecord(staged, { ...fields, ...(adaptations.length > 0 ? { adaptations } : {}), files: recorded });
   await loadModelFolder(staged); // the copy loads as the original did, record included
   await rename(staged, target);
   return target;
+}
+
+/** A batch axis fixed at 1 made free (batch-axis.ts), recorded with the published file's sha256. */
+async function adaptForSpeed(staged: string): Promise<NonNullable<ModelRecord['adaptations']>> {
+  const widening = await widenImageBatch(staged);
+  if (!widening.widened) return [];
+  return [{ path: widening.path, change: 'batch axis made free (a batch of 2 checked against two runs of 1)', originalSha256: widening.originalSha256 }];
 }
 
 /** A fresh staging folder under installedDir/.staging, named with this process's id (see removeStaleStaging). */

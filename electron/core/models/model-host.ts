@@ -31,6 +31,20 @@ export interface ActiveModel {
   client: InferenceClient;
 }
 
+/** A model whose folder is read and whose inference worker may still be starting. */
+export interface ModelOnTheWay {
+  id: string;
+  preprocess: PreprocessConfig;
+  ready: Promise<ActiveModel>;
+  /** True when its worker is starting for this caller (false: it was already running). */
+  starting: boolean;
+}
+
+/** An already running model, as one on the way. */
+export function arrived(model: ActiveModel): ModelOnTheWay {
+  return { id: model.id, preprocess: model.preprocess, ready: Promise.resolve(model), starting: false };
+}
+
 const parseModelId = (v: unknown): string => {
   if (typeof v !== 'string' || !MODEL_ID.test(v)) throw new Error(`not a model id: ${JSON.stringify(v)}`);
   return v;
@@ -83,6 +97,22 @@ export class ModelHost {
     this.model ??= this.open(this.dir()).then((m) => (this.loaded = m));
     this.model.catch(() => (this.model = null));
     return this.model;
+  }
+
+  /**
+   * The active model's id and preprocessing at once (its folder's configs), and its worker as it
+   * starts: indexing scans and decodes while the image tower loads, which for ViT-B/32 is most of
+   * a small job's wait.
+   */
+  async activeSoon(): Promise<ModelOnTheWay> {
+    if (this.loaded?.client.alive()) return arrived(this.loaded);
+    const folder = await loadModelFolder(this.dir());
+    const ready = this.active().then((m) => {
+      if (m.id !== folder.id) throw new Error(`The active model changed from ${folder.id} to ${m.id} while indexing started; index again.`);
+      return m;
+    });
+    ready.catch(() => undefined); // awaited by the job; a failure is reported there
+    return { id: folder.id, preprocess: folder.preprocess, ready, starting: true };
   }
 
   async info(): Promise<ClipModelInfo> {

@@ -6,6 +6,7 @@
 // same switch started again resumes from there.
 import { embedLibrary, type IndexDeps, type IndexSummary } from '../library/index-job.js';
 import type { JobContext } from '../jobs/runner.js';
+import { arrived } from './model-host.js';
 
 export type SwitchParams = { modelId: string };
 
@@ -27,7 +28,7 @@ async function switchModel(deps: IndexDeps, dir: string, ctx: JobContext): Promi
   const model = await deps.models.open(dir);
   let handedOver = false;
   try {
-    const embedding = await embedLibrary(deps, model, ctx, undefined, { feedsSearch: false });
+    const embedding = await embedLibrary(deps, arrived(model), ctx, undefined, { feedsSearch: false });
     // A cancelled pass leaves the choice as it was; the next switch resumes.
     ctx.signal.throwIfAborted();
     // Activation tells its listeners; search drops its index and reloads from the new model's embeddings.
