@@ -7,6 +7,7 @@ import { startDownloadJob } from '../models/download-job.js';
 import { importModelFolder } from '../models/import.js';
 import { listModels, removeModelFolder } from '../models/installed.js';
 import { forgetSpeed, measureModel, storedSpeed } from '../models/measure.js';
+import { int8Refusal, int8SourceOf, startQuantizeJob } from '../models/quantize-job.js';
 import { startSwitchJob } from '../models/switch-job.js';
 import { bundledModelsDir } from '../paths.js';
 import type { Shoebox } from '../shoebox.js';
@@ -33,7 +34,17 @@ export const modelOperations = {
         activeId: core.models.chosenId(),
         /** Set when this run uses --model <folder> instead of the stored choice. */
         overrideDir: core.models.overrideDir() ?? null,
-        installed: models.map((m) => ({ ...m, embedded: core.store.embeddings.countIndexed(m.id), speed: storedSpeed(core.store.settings, m.id) })),
+        installed: await Promise.all(
+          models.map(async (m) => ({
+            ...m,
+            embedded: core.store.embeddings.countIndexed(m.id),
+            speed: storedSpeed(core.store.settings, m.id),
+            /** Set on an int8 copy Shoebox made: the id of the model it was made from. */
+            int8Of: await int8SourceOf(m.dir),
+            /** Why no int8 copy can be made of it (null: models.quantize would start). */
+            int8Refusal: await int8Refusal(core.models, m),
+          })),
+        ),
         broken,
         catalogue: CATALOGUE.map((e) => ({
           ...e,
@@ -97,6 +108,23 @@ export const modelOperations = {
     },
   }),
 
+  'models.quantize': defineOperation({
+    summary: 'Make a faster, slightly less exact int8 copy of an installed fp32 model (installed as <id>-int8 and timed), as a background job',
+    input: z.object({ id: modelId }).strict(),
+    async run(core, input) {
+      refuseDuringSwitch(core, 'make the int8 copy');
+      const { models } = await listModels(core.paths.models, bundledModelsDir());
+      const model = models.find((m) => m.id === input.id);
+      if (!model) throw new ApiError('not-found', `No installed model has the id ${input.id}: see \`shoebox models\` for the installed ones.`);
+      const making = core.jobs.liveOf('model-quantize').find((j) => j.params.modelId === input.id);
+      if (making) throw new ApiError('conflict', `An int8 copy of ${model.displayName} is being made already (job ${making.id}).`);
+      const refusal = await int8Refusal(core.models, model);
+      if (refusal) throw new ApiError('conflict', refusal);
+      const deps = { jobs: core.jobs, models: core.models, settings: core.store.settings, installedDir: core.paths.models };
+      return { jobId: startQuantizeJob(deps, input.id) };
+    },
+  }),
+
   'models.remove': defineOperation({
     summary: 'Delete an installed model and its embeddings (not the active one, not a bundled one)',
     input: z.object({ id: modelId }).strict(),
@@ -106,6 +134,9 @@ export const modelOperations = {
       const model = models.find((m) => m.id === input.id);
       if (!model) throw new ApiError('not-found', `No installed model has the id ${input.id}.`);
       if (model.bundled) throw new ApiError('conflict', `${model.displayName} comes with Shoebox and cannot be removed.`);
+      if (core.jobs.liveOf('model-quantize').some((j) => j.params.modelId === input.id)) {
+        throw new ApiError('conflict', `An int8 copy of ${model.displayName} is being made: wait for it or cancel it, then remove the model.`);
+      }
       if (core.models.chosenId() === input.id || core.models.overrideDir() === model.dir) {
         throw new ApiError('conflict', `${model.displayName} is the active model: switch to another one first.`);
       }

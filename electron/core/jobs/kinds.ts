@@ -9,6 +9,7 @@ import type { ExportResult } from '../export/run.js';
 import type { UndoResult } from '../export/undo.js';
 import type { IndexParams, IndexSummary } from '../library/index-job.js';
 import type { DownloadJobProgress, DownloadParams, DownloadResult } from '../models/download-job.js';
+import type { QuantizeParams, QuantizeProgress, QuantizeResult } from '../models/quantize-job.js';
 import type { SwitchParams, SwitchResult } from '../models/switch-job.js';
 import type { SortParams, SortSummary } from '../sorting/sort-job.js';
 import type { JsonValue } from '../store/json.js';
@@ -35,6 +36,8 @@ export type JobKinds = {
   'model-switch': { params: SwitchParams; progress: JobProgress; result: SwitchResult };
   /** Download a model from the Hugging Face Hub and install it (models/download-job.ts); done/total count bytes. */
   'model-download': { params: DownloadParams; progress: DownloadJobProgress; result: DownloadResult };
+  /** Make an installed fp32 model's int8 copy and time it (models/quantize-job.ts); done/total count steps. */
+  'model-quantize': { params: QuantizeParams; progress: QuantizeProgress; result: QuantizeResult };
   /** Sort the library into the categories (sorting/sort-job.ts); done/total count steps. */
   sort: { params: SortParams; progress: JobProgress; result: SortSummary };
   /** Export a sorting to disk, or resume an unfinished export (export/run.ts); done/total count files. */

@@ -1,6 +1,7 @@
 // Models as the interface knows them: what is installed (with disk use and photos embedded), the
 // catalogue of downloadable ones, and the model jobs: the switch (one at a time; the jobs state's
-// newest 'model-switch' event) and downloads (each by its job id, since several may be queued).
+// newest 'model-switch' event), downloads and int8 copies (each by its job id, since several may be
+// queued).
 // Job events carry no parameters, so which model a job is about is remembered from the call that
 // started it, or read from the job list for jobs this page did not start (a reload, another tab).
 // A finished switch refreshes the library's status, so the status line names the new model.
@@ -15,6 +16,7 @@ export type InstalledModel = ModelList['installed'][number];
 export type CatalogueModel = ModelList['catalogue'][number];
 export type SwitchJob = JobOf<'model-switch'>;
 export type DownloadJob = JobOf<'model-download'>;
+export type QuantizeJob = JobOf<'model-quantize'>;
 
 /** A refused action, shown next to what it was about (a model id, a repository). */
 export interface ActionError {
@@ -32,6 +34,13 @@ function targetOf(params: unknown): string | null {
   if ('modelId' in params && typeof params.modelId === 'string') return params.modelId;
   if ('repo' in params && typeof params.repo === 'string') return params.repo;
   return null;
+}
+
+function copiesAfterOriginals(models: readonly InstalledModel[]): InstalledModel[] {
+  const hasOriginal = (m: InstalledModel): boolean => m.int8Of !== null && models.some((o) => o.id === m.int8Of);
+  const listed = models.filter((m) => !hasOriginal(m));
+  for (const copy of models.filter(hasOriginal)) listed.splice(listed.findIndex((o) => o.id === copy.int8Of) + 1, 0, copy);
+  return listed;
 }
 
 export class ModelsState {
@@ -62,6 +71,8 @@ export class ModelsState {
   readonly #lookedUp = new Set<number>();
   /** Download jobs seen in this page, by job id. */
   readonly #downloads = new SvelteMap<number, DownloadJob>();
+  /** Int8 copies being made (or made) in this page, by job id. */
+  readonly #copies = new SvelteMap<number, QuantizeJob>();
   /** Calls that start a job and are waiting for its id: a lookup of an unknown job waits for them. */
   #starting = 0;
   #lookingUp = false;
@@ -79,6 +90,8 @@ export class ModelsState {
 
   readonly activeId = $derived(this.list?.activeId ?? null);
   readonly installed: readonly InstalledModel[] = $derived(this.list?.installed ?? []);
+  /** The installed models as the panel lists them: each int8 copy right after its original, to compare. */
+  readonly listed: readonly InstalledModel[] = $derived(copiesAfterOriginals(this.installed));
   readonly active: InstalledModel | null = $derived(this.installed.find((m) => m.id === this.activeId) ?? null);
   /** Switching is off while this run uses --model. */
   readonly locked = $derived((this.list?.overrideDir ?? null) !== null);
@@ -103,6 +116,20 @@ export class ModelsState {
     return newest;
   }
 
+  /** The newest int8 copy of the model `id` seen in this page, live or finished (until dismissed). */
+  int8JobOf(id: string): QuantizeJob | null {
+    let newest: QuantizeJob | null = null;
+    for (const [jobId, job] of this.#copies) {
+      if (this.#targets.get(jobId) === id && (!newest || jobId > newest.jobId)) newest = job;
+    }
+    return newest;
+  }
+
+  /** The model an int8 copy was made from, when it is installed. */
+  originalOf(copy: InstalledModel): InstalledModel | null {
+    return copy.int8Of === null ? null : (this.installed.find((m) => m.id === copy.int8Of) ?? null);
+  }
+
   async refresh(): Promise<void> {
     try {
       this.list = await this.client.call('models.list', {});
@@ -113,7 +140,9 @@ export class ModelsState {
     // Jobs that were running when the page opened (the jobs state was seeded from the status).
     const download = this.jobs.byKind('model-download');
     if (download && isLive(download) && !this.#downloads.has(download.jobId)) this.#downloads.set(download.jobId, download);
-    for (const job of [this.switchJob, download]) if (job && isLive(job)) this.#learn(job.jobId);
+    const copy = this.jobs.byKind('model-quantize');
+    if (copy && isLive(copy) && !this.#copies.has(copy.jobId)) this.#copies.set(copy.jobId, copy);
+    for (const job of [this.switchJob, download, copy]) if (job && isLive(job)) this.#learn(job.jobId);
   }
 
   /** Follows the model jobs' events (and indexing, which embeds with the active model); returns the unsubscribe function. */
@@ -128,6 +157,12 @@ export class ModelsState {
       this.jobs.on('model-download', (event) => {
         this.#downloads.set(event.jobId, event);
         this.#learn(event.jobId);
+        if (event.state === 'done') void this.refresh();
+      }),
+      this.jobs.on('model-quantize', (event) => {
+        this.#copies.set(event.jobId, event);
+        this.#learn(event.jobId);
+        // Done: the copy is listed with its speed (and the original's, when this job measured it).
         if (event.state === 'done') void this.refresh();
       }),
       this.jobs.on('index', (event) => {
@@ -150,6 +185,20 @@ export class ModelsState {
         this.#targets.set(jobId, id);
       } catch (err) {
         this.actionError = { about: id, message: messageOf(err) };
+      }
+    });
+  }
+
+  /** Starts making a faster, slightly less exact int8 copy of `model`; it is listed (with its speed) once made. */
+  async makeInt8Copy(model: InstalledModel): Promise<void> {
+    this.actionError = null;
+    this.removed = null;
+    await this.#start(async () => {
+      try {
+        const { jobId } = await this.client.call('models.quantize', { id: model.id });
+        this.#targets.set(jobId, model.id);
+      } catch (err) {
+        this.actionError = { about: model.id, message: messageOf(err) };
       }
     });
   }
@@ -231,6 +280,12 @@ export class ModelsState {
     if (job && !isLive(job)) this.#downloads.delete(jobId);
   }
 
+  /** Forgets a finished int8 copy's outcome. */
+  dismissInt8Job(jobId: number): void {
+    const job = this.#copies.get(jobId);
+    if (job && !isLive(job)) this.#copies.delete(jobId);
+  }
+
   async #start(call: () => Promise<void>): Promise<void> {
     this.#starting++;
     try {
@@ -251,7 +306,7 @@ export class ModelsState {
         this.#lookingUp = false;
         for (const row of r.recent) {
           const target = targetOf(row.params);
-          if ((row.kind === 'model-switch' || row.kind === 'model-download') && target !== null && !this.#targets.has(row.id)) this.#targets.set(row.id, target);
+          if ((row.kind === 'model-switch' || row.kind === 'model-download' || row.kind === 'model-quantize') && target !== null && !this.#targets.has(row.id)) this.#targets.set(row.id, target);
         }
       },
       () => {
