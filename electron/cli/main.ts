@@ -1,71 +1,38 @@
-// The `shoebox` command line. The commands are declarations (commands/table.ts) that the parser
-// and the help texts are generated from; every command goes through the API table (core/api),
-// like the app's other transports, and --json prints the API's answer for scripts.
-import { Shoebox } from '../core/shoebox.js';
-import { ApiError } from '../core/api/define.js';
+// Entry of the `shoebox` command. For commands whose first work is encoding photos, the image
+// tower's worker starts here, before the rest of Shoebox is even loaded: on 2 cores that loading
+// takes ~0.45 s, which then runs beside the tower's load instead of before it (docs/BENCHMARKS.md,
+// "Fixed cost of a small job"). Everything else happens in run.ts.
+import { parseArgs } from 'node:util';
+import { startModelEarly, type EarlyModel } from '../core/models/early-model.js';
 import { resolveDataDir } from '../core/paths.js';
-import { EXIT_ERROR, EXIT_USAGE, UsageError, type Command, type GlobalValues } from './command.js';
-import { COMMANDS } from './commands/table.js';
-import { parseCommandLine } from './parse.js';
-import { commandHelp, globalUsage } from './usage.js';
 
-async function main(argv: string[]): Promise<number> {
-  let line;
+/** Commands that encode photos before anything else needs the model. */
+const ENCODING_COMMANDS = new Set(['index', 'demo']);
+
+/** A best-effort read of the global options (the real parse is run.ts's): a wrong guess only wastes the early start. */
+function earlyModel(argv: string[]): EarlyModel | null {
   try {
-    line = parseCommandLine(argv, COMMANDS);
-  } catch (err) {
-    if (err instanceof UsageError) return usageFailure(err);
-    throw err;
-  }
-  if (line.kind === 'help') {
-    console.log(line.text);
-    return line.exitCode;
-  }
-  const { command, args, values, globals } = line;
-  const library = lazyLibrary(globals);
-  try {
-    return await command.run({ args, values, json: globals.json, open: library.open });
-  } catch (err) {
-    if (err instanceof UsageError) return usageFailure(err, command);
-    throw err;
-  } finally {
-    await library.close();
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { 'data-dir': { type: 'string' }, model: { type: 'string' }, provider: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: false,
+      allowPositionals: true,
+    });
+    if (values.help || !ENCODING_COMMANDS.has(positionals[0] ?? '')) return null;
+    const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    const modelDir = text(values.model);
+    const provider = text(values.provider);
+    return startModelEarly({
+      dataDir: resolveDataDir(text(values['data-dir'])),
+      ...(modelDir ? { modelDir } : {}),
+      ...(provider ? { provider } : {}),
+    });
+  } catch {
+    return null;
   }
 }
 
-/** The library, opened on a command's first call, so that bad usage neither creates nor locks one. */
-function lazyLibrary(globals: GlobalValues): { open(): Promise<Shoebox>; close(): Promise<void> } {
-  let opening: Promise<Shoebox> | null = null;
-  return {
-    open: () =>
-      (opening ??= Shoebox.open({
-        dataDir: resolveDataDir(globals['data-dir']),
-        ...(globals.model ? { modelDir: globals.model } : {}),
-        ...(globals.provider ? { provider: globals.provider } : {}),
-      })),
-    // A failed open is reported by the command's own rejection; here there is nothing to close.
-    close: async () => opening?.then((core) => core.close(), () => undefined),
-  };
-}
-
-/** Bad usage: the message, then the help of the command concerned (else the global usage); exit 2. */
-function usageFailure(err: UsageError, running?: Command): number {
-  const command = err.command ?? running;
-  console.error(`shoebox: ${err.message}\n\n${command ? commandHelp(command) : globalUsage(COMMANDS)}`);
-  return EXIT_USAGE;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    if (err instanceof ApiError) {
-      console.error(`shoebox: ${err.message}`);
-      process.exitCode = err.code === 'bad-input' ? EXIT_USAGE : EXIT_ERROR;
-    } else {
-      // The stack helps a developer, not a person: only with SHOEBOX_DEBUG=1.
-      const detail = err instanceof Error ? (process.env['SHOEBOX_DEBUG'] ? (err.stack ?? err.message) : err.message) : String(err);
-      console.error(`shoebox: ${detail}`);
-      process.exitCode = EXIT_ERROR;
-    }
-  },
-);
+const argv = process.argv.slice(2);
+const early = earlyModel(argv);
+const { runCommandLine } = await import('./run.js');
+await runCommandLine(argv, early);

@@ -9,6 +9,7 @@ import { JobRunner } from './jobs/runner.js';
 import { DemoLibrary } from './library/demo.js';
 import { resumeInterruptedIndex } from './library/index-job.js';
 import type { HubConnectionOptions } from './models/hub/index.js';
+import type { EarlyModel } from './models/early-model.js';
 import { ModelHost } from './models/model-host.js';
 import { dataFolderError, dataPaths, isDiskFull, prepareDataFolder, type DataPaths } from './paths.js';
 import { FinetuneHost } from './finetune/finetune-host.js';
@@ -24,6 +25,8 @@ export interface ShoeboxOptions {
   /** Execution provider preference ("cuda", "cpu", "dml,cpu" …); default: the platform's list. */
   provider?: string;
   threads?: number;
+  /** The active model's worker, started before the core loaded (models/early-model.ts). */
+  earlyModel?: EarlyModel | null;
   /** Hub endpoint, token and retry settings for downloads; default: HF_ENDPOINT, HF_TOKEN, proxies. */
   hub?: HubConnectionOptions;
   /**
@@ -59,6 +62,7 @@ export class Shoebox {
       ...(options.modelDir ? { modelDir: options.modelDir } : {}),
       ...(options.provider ? { provider: options.provider } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
+      early: options.earlyModel ?? null,
     });
     this.search = new SearchHost(store, this.models);
     this.sorting = new SortingHost(store, this.models, this.search);

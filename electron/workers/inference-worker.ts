@@ -4,7 +4,7 @@
 // methods of inference-protocol.ts.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openClipModel, type ClipModel } from '../core/clip/clip-model.js';
-import { READY_EVENT, START_FAILED_EVENT, transferList, type InferenceWorkerData } from '../core/clip/inference-protocol.js';
+import { READY_EVENT, START_FAILED_EVENT, transferList, type InferenceWorkerData, type ReadyData } from '../core/clip/inference-protocol.js';
 import { sendEvent, serveRpc, type RpcAnswer } from '../core/workers/rpc.js';
 import { errorMessage } from '../common/error-message.js';
 
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   }
   const { modelDir, ...options } = workerData;
   let model: ClipModel;
+  const opening = performance.now();
   try {
     model = await openClipModel(modelDir, options);
   } catch (err) {
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
     },
     { serial: true, name: 'inference-worker' },
   );
-  sendEvent(port, READY_EVENT, model.info());
+  const ready: ReadyData = { info: model.info(), openSeconds: (performance.now() - opening) / 1000 };
+  sendEvent(port, READY_EVENT, ready);
 }
 
 void main();

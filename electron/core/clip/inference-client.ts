@@ -21,8 +21,8 @@ export interface InferenceClient {
   encodeImages(batch: Float32Array[]): Promise<Float32Array[]>;
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
   info(): ClipModelInfo;
-  /** Seconds from starting the worker to its model being ready (the image tower loaded). */
-  startupSeconds(): number;
+  /** Seconds the worker took to open the model's sessions: loading the image tower (the text tower loads on first use). */
+  towerLoadSeconds(): number;
   /** False once the worker crashed, exited or was closed: the owner should start a new client. */
   alive(): boolean;
   close(): Promise<void>;
@@ -35,13 +35,12 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
   // Must happen here, on the main thread: a worker cannot change the real environment (see ort.ts).
   disableOrtTelemetry();
   const data: InferenceWorkerData = rest;
-  const startedAt = performance.now();
   const worker = startWorker(workerUrl, data);
   let closing = false;
   let closed: Promise<void> | undefined;
 
-  let started!: { resolve(info: ClipModelInfo): void; reject(err: Error): void };
-  const ready = new Promise<ClipModelInfo>((resolve, reject) => (started = { resolve, reject }));
+  let started!: { resolve(data: ReadyData): void; reject(err: Error): void };
+  const ready = new Promise<ReadyData>((resolve, reject) => (started = { resolve, reject }));
   const rpc = new RpcClient<InferenceMethods>(worker, (event, payload) => {
     if (event === READY_EVENT) {
       started.resolve(payload as ReadyData);
@@ -62,15 +61,14 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
   worker.on('error', (err) => gone(`The inference worker crashed: ${err.message}`));
   worker.on('exit', (code) => gone(closing ? CLOSED : `The inference worker exited unexpectedly (code ${code})`));
 
-  const info = await ready;
-  const startupSeconds = (performance.now() - startedAt) / 1000;
+  const { info, openSeconds } = await ready;
   const open = (): Promise<never> | null => (closing ? Promise.reject(new Error(CLOSED)) : null);
 
   return {
     encodeImages: (batch) => open() ?? rpc.call('encodeImages', batch, transferList(batch)),
     encodeTexts: (texts) => open() ?? rpc.call('encodeTexts', [...texts]),
     info: () => ({ ...info }),
-    startupSeconds: () => startupSeconds,
+    towerLoadSeconds: () => openSeconds,
     alive: () => rpc.failed === undefined && !closing,
     close: () => {
       closed ??= (async () => {

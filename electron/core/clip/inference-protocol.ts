@@ -14,9 +14,10 @@ export type InferenceMethods = {
 };
 
 /** Events the worker sends on its own: exactly one of them, once its sessions are open or have failed. */
-export const READY_EVENT = 'ready'; // data: ClipModelInfo
+export const READY_EVENT = 'ready'; // data: ReadyData
 export const START_FAILED_EVENT = 'startFailed'; // data: the reason (string)
-export type ReadyData = ClipModelInfo;
+/** The model's description, and the seconds its sessions took to open (the image tower's load). */
+export type ReadyData = { info: ClipModelInfo; openSeconds: number };
 
 /** Distinct transferable buffers behind some typed arrays (shared memory cannot be transferred). */
 export function transferList(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {

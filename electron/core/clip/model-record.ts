@@ -17,7 +17,9 @@ const RecordFileSchema = z.object({
   size: z.number().int().nonnegative(),
 });
 
-export const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+import { MODEL_ID } from '../models/model-dirs.js';
+
+export { MODEL_ID };
 
 export const ModelRecordSchema = z.looseObject({
   id: z.string().regex(MODEL_ID, 'letters, digits, ".", "_" or "-"'),

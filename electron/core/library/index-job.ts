@@ -232,7 +232,7 @@ async function embedWithin(
 /** The model's image tower as the indexer calls it, once its worker is ready. */
 async function imageEncoderOf(model: ModelOnTheWay, clock: IndexClock): Promise<ImageEncoder> {
   const { client } = await model.ready;
-  if (model.starting) clock.towerLoaded(client.startupSeconds());
+  if (model.starting) clock.towerLoaded(client.towerLoadSeconds());
   const batch = client.info().batch;
   // 8 for dynamic exports: ViT-B/32 on 2 cores gains ~50 % over batch 1 and little beyond 8.
   return { encode: (images) => client.encodeImages(images), batchSize: batch === 'dynamic' ? 8 : batch };

@@ -6,7 +6,7 @@
 export interface IndexTimings {
   /** Seconds from this process's start to the job's start (a command's own start-up). */
   jobStartedAfter: number;
-  /** Seconds the inference worker took to start and load the image tower (0 when already running). */
+  /** Seconds ONNX Runtime took to open the image tower, in its worker (0 when it was already open). */
   towerLoad: number;
   /** The image tower was loaded and ready (null when nothing needed encoding). */
   modelReady: number | null;

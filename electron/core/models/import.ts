@@ -28,7 +28,7 @@ export type RecordFields = Pick<ModelRecord, 'id' | 'displayName' | 'source' | '
 export async function installStaged(staged: string, installedDir: string, fields: RecordFields, files?: RecordedFile[]): Promise<string> {
   const target = path.join(installedDir, fields.id);
   if (existsSync(target)) throw new Error(`A model with the id ${fields.id} is already installed (${target}): remove it first.`);
-  const adaptations = await adaptForSpeed(staged);
+  const adaptations = await adaptForSpeed(staged, fields.variant ?? '');
   // A downloader that hashed every file on the way in passes what it measured (the published
   // bytes); else, or when a file was adapted, measure what landed.
   const recorded = files && adaptations.length === 0 ? files : await describeFiles(staged);
@@ -39,8 +39,8 @@ export async function installStaged(staged: string, installedDir: string, fields
 }
 
 /** A batch axis fixed at 1 made free (batch-axis.ts), recorded with the published file's sha256. */
-async function adaptForSpeed(staged: string): Promise<NonNullable<ModelRecord['adaptations']>> {
-  const widening = await widenImageBatch(staged);
+async function adaptForSpeed(staged: string, variant: string): Promise<NonNullable<ModelRecord['adaptations']>> {
+  const widening = await widenImageBatch(staged, variant);
   if (!widening.widened) return [];
   return [{ path: widening.path, change: 'batch axis made free (a batch of 2 checked against two runs of 1)', originalSha256: widening.originalSha256 }];
 }

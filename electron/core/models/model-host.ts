@@ -3,14 +3,14 @@
 // worker that runs it, started on first use and started again after a crash. Installed models
 // (downloads, imports) live in the data folder's models/ (DataPaths.models); a switch to another
 // one hands over a worker the switch job already started (models/switch-job.ts).
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ClipModelInfo } from '../clip/clip-model.js';
 import { createInferenceClient, type InferenceClient } from '../clip/inference-client.js';
+import type { EarlyModel } from './early-model.js';
 import { loadModelFolder } from '../clip/model-folder.js';
-import { MODEL_ID } from '../clip/model-record.js';
+import { activeModelDir, MODEL_ID, modelFolderOf } from './model-dirs.js';
 import type { PreprocessConfig } from '../imaging/decode.js';
-import { bundledModelsDir, DEFAULT_MODEL_ID } from '../paths.js';
+import { DEFAULT_MODEL_ID } from '../paths.js';
 import { SETTING_ACTIVE_MODEL, type SettingsRepo } from '../store/settings.js';
 
 export interface ModelHostOptions {
@@ -22,6 +22,8 @@ export interface ModelHostOptions {
   /** Execution provider preference ("cuda", "cpu", "dml,cpu" …); default: the platform's list. */
   provider?: string;
   threads?: number;
+  /** A worker started before the core loaded (early-model.ts), used if it runs the folder this host opens. */
+  early?: EarlyModel | null;
 }
 
 export interface ActiveModel {
@@ -54,16 +56,15 @@ export class ModelHost {
   private model: Promise<ActiveModel> | null = null;
   private loaded: ActiveModel | null = null;
   private readonly restartListeners = new Set<() => void>();
+  private early: EarlyModel | null;
 
-  constructor(private readonly options: ModelHostOptions) {}
+  constructor(private readonly options: ModelHostOptions) {
+    this.early = options.early ?? null;
+  }
 
   /** The folder of an installed or bundled model id (installed first); null when neither has it. */
   folderOf(id: string): string | null {
-    if (!MODEL_ID.test(id)) return null;
-    for (const dir of [path.join(this.options.installedDir, id), path.join(bundledModelsDir(), id)]) {
-      if (existsSync(dir)) return dir;
-    }
-    return null;
+    return modelFolderOf(id, this.options.installedDir);
   }
 
   /** The stored choice (an id), whether or not --model overrides it this run. */
@@ -78,10 +79,7 @@ export class ModelHost {
 
   /** The active model's folder: explicit option, else the stored setting, else the bundled model. */
   dir(): string {
-    const override = this.overrideDir();
-    if (override) return override;
-    const id = this.chosenId();
-    return this.folderOf(id) ?? path.join(bundledModelsDir(), id);
+    return activeModelDir({ modelDir: this.options.modelDir, chosenId: this.chosenId(), installedDir: this.options.installedDir });
   }
 
   /**
@@ -128,7 +126,7 @@ export class ModelHost {
   /** Starts an inference worker for any model folder (the switch job embeds with it before it becomes active). */
   async open(dir: string): Promise<ActiveModel> {
     const folder = await loadModelFolder(dir);
-    const client = await createInferenceClient({
+    const client = (await this.adoptEarly(folder.dir)) ?? await createInferenceClient({
       modelDir: folder.dir,
       ...(this.options.provider ? { provider: this.options.provider } : {}),
       ...(this.options.threads ? { threads: this.options.threads } : {}),
@@ -150,10 +148,21 @@ export class ModelHost {
     if (previous && previous.client !== model.client) await previous.client.close();
   }
 
-  /** Stops the inference worker, if one was started. */
+  /** Stops the inference worker, if one was started (and an early one nobody adopted). */
   async close(): Promise<void> {
     const model = this.model ? await this.model.catch(() => null) : null;
     await model?.client.close();
+    const early = this.early;
+    this.early = null;
+    await (await early?.client.catch(() => null))?.close();
+  }
+
+  /** The early worker when it runs `dir` (once); null otherwise, or when it failed (a fresh start then reports why). */
+  private async adoptEarly(dir: string): Promise<InferenceClient | null> {
+    const early = this.early;
+    if (!early || early.dir !== dir) return null;
+    this.early = null;
+    return early.client.catch(() => null);
   }
 
   private notifyRestart(): void {

@@ -60,8 +60,8 @@ async function batchParity(ort: Ort, original: string, widened: string, size: nu
  * its batch is fixed at 1 and parity holds. The file is replaced in one rename; on any doubt it is
  * left as it was, and the reason is returned.
  */
-export async function widenImageBatch(dir: string): Promise<BatchWidening> {
-  const folder = await loadModelFolder(dir);
+export async function widenImageBatch(dir: string, variant = ''): Promise<BatchWidening> {
+  const folder = await loadModelFolder(dir, { variant });
   const file = folder.files.visualModel;
   const ort = await loadOrt();
   const probe = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'disabled' });
