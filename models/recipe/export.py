@@ -7,6 +7,10 @@
 
   python3 models/recipe/export.py --checkpoint .cache/run/checkpoint.pt --data .cache/dataset --out models/shoebox-mini
   python3 models/recipe/export.py --vit-b32-random --out .cache/vit-b32-random   # speed benchmarks only
+
+--vit-b32-random also writes the same weights (seed 0) in the other layouts the benchmarks compare:
+  --layout immich-b1 --out .cache/vit-b32-random-b1   Immich's layout, the image tower's batch fixed at 1
+  --layout hf --out .cache/vit-b32-random-hf          Hugging Face / Transformers.js (onnx/vision_model.onnx …)
 """
 from __future__ import annotations
 
@@ -47,14 +51,16 @@ class Textual(nn.Module):
         return self.model.textual(text)
 
 
-def export_onnx(module: nn.Module, example: torch.Tensor, input_name: str, path: str) -> None:
+def export_onnx(module: nn.Module, example: torch.Tensor, input_name: str, path: str,
+                output_name: str = "embedding", dynamic_batch: bool = True) -> None:
+    """Without dynamic_batch the batch axis keeps the example's size (as Immich publishes its image towers)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     module.eval()
     # Traced with autograd on: under no_grad, nn.MultiheadAttention without a mask takes its fused
     # inference kernel, which the ONNX exporter of torch 1.13 cannot translate.
     torch.onnx.export(
-        module, (example,), path, input_names=[input_name], output_names=["embedding"],
-        dynamic_axes={input_name: {0: "batch"}, "embedding": {0: "batch"}},
+        module, (example,), path, input_names=[input_name], output_names=[output_name],
+        dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}} if dynamic_batch else None,
         opset_version=OPSET, do_constant_folding=True,
     )
 
@@ -151,39 +157,77 @@ def tokenize_with_app(texts: list[str], data: str, model_dir: str) -> list[list[
     return json.loads(out.stdout)
 
 
-def vit_b32_random(out: str) -> None:
-    """An untrained network with CLIP ViT-B/32's exact shapes, for inference-speed benchmarks only."""
+# Layout -> model id: the same weights, told apart in a library.
+LAYOUTS = {"immich": "vit-b32-random", "immich-b1": "vit-b32-random-b1", "hf": "vit-b32-random-hf"}
+
+
+def vit_b32_random(out: str, layout: str = "immich") -> None:
+    """An untrained network with CLIP ViT-B/32's exact shapes, for inference-speed benchmarks only;
+    the same weights (seed 0) in whichever layout is asked for."""
     from vit import ViTClip
 
     src = os.path.join(os.path.dirname(__file__), "..", "shoebox-mini", "textual")
     # The bundled tokenizer's end-of-text id (< 49408), so the text feature is read where it lands.
-    eot = json.load(open(os.path.join(src, "tokenizer.json")))["model"]["vocab"]["<|endoftext|>"]
+    vocab = json.load(open(os.path.join(src, "tokenizer.json")))["model"]["vocab"]
+    eot = vocab["<|endoftext|>"]
     torch.manual_seed(0)
     model = ViTClip(eot_id=eot).eval()
-    cfg = model.cfg
-    export_onnx(Visual(model), torch.zeros(2, 3, 224, 224), "image", os.path.join(out, "visual", "model.onnx"))
     text = torch.zeros(2, 77, dtype=torch.int64)
     text[:, 1] = eot
-    export_onnx(Textual(model), text, "text", os.path.join(out, "textual", "model.onnx"))
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(os.path.join(src, name), os.path.join(out, "textual", name))
-    tok_cfg = json.load(open(os.path.join(out, "textual", "tokenizer_config.json")))
+    tok_cfg = json.load(open(os.path.join(src, "tokenizer_config.json")))
     tok_cfg["model_max_length"] = 77
-    write_json(os.path.join(out, "textual", "tokenizer_config.json"), tok_cfg)
-    write_json(os.path.join(out, "visual", "preprocess_cfg.json"), {
-        "size": [224, 224], "mode": "RGB", "mean": MEAN, "std": STD,
-        "interpolation": "bicubic", "resize_mode": "shortest", "fill_color": 0,
-    })
-    write_json(os.path.join(out, "config.json"), {
-        "embed_dim": 512,
-        "vision_cfg": {"image_size": 224, "layers": 12, "width": 768, "patch_size": 32},
-        "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 512, "heads": 8, "layers": 12},
-    })
+    if layout == "hf":
+        tok_dir = out
+        export_onnx(Visual(model), torch.zeros(2, 3, 224, 224), "pixel_values",
+                    os.path.join(out, "onnx", "vision_model.onnx"), "image_embeds")
+        export_onnx(Textual(model), text, "input_ids", os.path.join(out, "onnx", "text_model.onnx"), "text_embeds")
+        write_hf_configs(out, bos=vocab["<|startoftext|>"], eot=eot)
+    else:
+        tok_dir = os.path.join(out, "textual")
+        fixed = layout == "immich-b1"
+        export_onnx(Visual(model), torch.zeros(1 if fixed else 2, 3, 224, 224), "image",
+                    os.path.join(out, "visual", "model.onnx"), dynamic_batch=not fixed)
+        export_onnx(Textual(model), text, "text", os.path.join(tok_dir, "model.onnx"))
+        write_json(os.path.join(out, "visual", "preprocess_cfg.json"), {
+            "size": [224, 224], "mode": "RGB", "mean": MEAN, "std": STD,
+            "interpolation": "bicubic", "resize_mode": "shortest", "fill_color": 0,
+        })
+        write_json(os.path.join(out, "config.json"), {
+            "embed_dim": 512,
+            "vision_cfg": {"image_size": 224, "layers": 12, "width": 768, "patch_size": 32},
+            "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 512, "heads": 8, "layers": 12},
+        })
+    shutil.copy(os.path.join(src, "tokenizer.json"), os.path.join(tok_dir, "tokenizer.json"))
+    write_json(os.path.join(tok_dir, "tokenizer_config.json"), tok_cfg)
     write_json(os.path.join(out, "manifest.json"), {
-        "id": "vit-b32-random", "displayName": "ViT-B/32 shapes, untrained (benchmarks only)",
-        "source": "models/recipe/export.py --vit-b32-random", "license": "MIT", "files": [],
+        "id": LAYOUTS[layout], "displayName": f"ViT-B/32 shapes, untrained, {layout} layout (benchmarks only)",
+        "source": f"models/recipe/export.py --vit-b32-random --layout {layout}", "license": "MIT", "files": [],
     })
-    print(f"wrote {out} (untrained, ViT-B/32 shapes, eot {cfg['eot_id']})")
+    print(f"wrote {out} (untrained, ViT-B/32 shapes, {layout} layout, eot {eot})")
+
+
+def write_hf_configs(out: str, bos: int, eot: int) -> None:
+    """transformers' CLIPConfig and CLIPImageProcessor settings for ViT-B/32, as openai/clip-vit-base-patch32 has them."""
+    write_json(os.path.join(out, "config.json"), {
+        "architectures": ["CLIPModel"], "model_type": "clip", "projection_dim": 512, "logit_scale_init_value": 2.6592,
+        "text_config": {
+            "model_type": "clip_text_model", "vocab_size": 49408, "hidden_size": 512, "intermediate_size": 2048,
+            "num_attention_heads": 8, "num_hidden_layers": 12, "max_position_embeddings": 77, "hidden_act": "quick_gelu",
+            "projection_dim": 512, "bos_token_id": bos, "eos_token_id": eot, "pad_token_id": eot,
+        },
+        "vision_config": {
+            "model_type": "clip_vision_model", "hidden_size": 768, "intermediate_size": 3072, "num_attention_heads": 12,
+            "num_hidden_layers": 12, "image_size": 224, "patch_size": 32, "num_channels": 3, "hidden_act": "quick_gelu",
+            "projection_dim": 512,
+        },
+    })
+    write_json(os.path.join(out, "preprocessor_config.json"), {
+        "image_processor_type": "CLIPImageProcessor", "processor_class": "CLIPProcessor",
+        "do_resize": True, "size": {"shortest_edge": 224}, "resample": 3,
+        "do_center_crop": True, "crop_size": {"height": 224, "width": 224},
+        "do_rescale": True, "rescale_factor": 1 / 255, "do_normalize": True, "image_mean": MEAN, "image_std": STD,
+        "do_convert_rgb": True,
+    })
 
 
 def main() -> None:
@@ -193,10 +237,14 @@ def main() -> None:
     p.add_argument("--out", default="models/shoebox-mini")
     p.add_argument("--fixture", default="test/fixtures/parity")
     p.add_argument("--vit-b32-random", action="store_true")
+    p.add_argument("--layout", choices=list(LAYOUTS), default="immich",
+                   help="with --vit-b32-random: immich, immich-b1 (image batch fixed at 1) or hf")
     args = p.parse_args()
     torch.set_num_threads(2)
+    if args.layout != "immich" and not args.vit_b32_random:
+        p.error("--layout is for --vit-b32-random only (a trained checkpoint is written in Immich's layout)")
     if args.vit_b32_random:
-        vit_b32_random(args.out)
+        vit_b32_random(args.out, args.layout)
         return
     if not args.checkpoint:
         p.error("--checkpoint is required")

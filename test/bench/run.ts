@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBrowserBench } from './browser.bench.js';
 import { runFinetuneBench } from './finetune.bench.js';
+import { runIndexCompareBench } from './index-compare.bench.js';
 import { runIndexBench } from './indexing.bench.js';
 import { runMemoryBench } from './memory.bench.js';
 import { runModelsBench } from './models.bench.js';
@@ -14,7 +15,7 @@ import { runSortExportBench } from './sort-export.bench.js';
 import { runSortingBench } from './sorting.bench.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const all = ['indexing', 'search', 'sorting', 'export', 'memory', 'browser', 'models', 'finetune'] as const;
+const all = ['indexing', 'compare', 'search', 'sorting', 'export', 'memory', 'browser', 'models', 'finetune'] as const;
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const wanted = new Set(chosen.length > 0 ? chosen : all);
 for (const w of wanted) if (!(all as readonly string[]).includes(w)) throw new Error(`unknown benchmark "${w}" (choose from ${all.join(', ')})`);
@@ -42,6 +43,7 @@ function markdownTable(data: unknown): string {
 
 const started = new Date();
 if (wanted.has('indexing')) await runIndexBench();
+if (wanted.has('compare')) await runIndexCompareBench();
 if (wanted.has('search')) await runSearchBench({});
 if (wanted.has('sorting')) await runSortingBench();
 if (wanted.has('export')) await runSortExportBench();

@@ -59,6 +59,8 @@ export function violation(from: string, imp: Import): string | null {
   const target = relative ? path.posix.normalize(path.posix.join(path.posix.dirname(from), imp.specifier)) : null;
   const targetArea = target ? areaOf(target) : null;
   const pkg = relative ? null : imp.specifier;
+  // A devDependency for the side-by-side benchmark (test/bench/index-compare.bench.ts) only.
+  if (pkg === '@huggingface/transformers' || pkg?.startsWith('@huggingface/transformers/')) return 'Transformers.js is for the benchmark comparison only (test/bench)';
   switch (area) {
     case 'core':
       if (pkg === 'electron' || pkg?.startsWith('electron/')) return 'the core never imports Electron';
@@ -115,6 +117,7 @@ test('the rules catch the imports the layout forbids', () => {
     ['electron/common/api-types.ts', "export type { ApiName } from '../core/api/table.js';", false],
     ['renderer/src/lib/api/client.ts', "import type { JobEvent } from '../../../../electron/common/job-events.js';", false],
     ['electron/workers/core-host.ts', "import { Shoebox } from '../core/shoebox.js';", false],
+    ['electron/core/clip/clip-model.ts', "import { AutoProcessor } from '@huggingface/transformers';", true],
   ];
   for (const [file, source, forbidden] of cases) {
     const found = importsOf(file, source).some((imp) => violation(file, imp) !== null);
