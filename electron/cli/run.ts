@@ -46,12 +46,8 @@ function lazyLibrary(globals: GlobalValues, early: EarlyModel | null): { open():
         ...(globals.provider ? { provider: globals.provider } : {}),
         earlyModel: early,
       })),
-    // A failed open is reported by the command's own rejection; the early worker is then nobody's.
-    close: async () => {
-      const core = await opening?.catch(() => null);
-      if (core) await core.close();
-      else await (await early?.client.catch(() => null))?.close();
-    },
+    // A failed open is reported by the command's own rejection; nothing is left to close.
+    close: async () => opening?.then((core) => core.close(), () => undefined),
   };
 }
 
@@ -76,5 +72,8 @@ export async function runCommandLine(argv: string[], early: EarlyModel | null): 
       console.error(`shoebox: ${detail}`);
       process.exitCode = EXIT_ERROR;
     }
+  } finally {
+    // Help, bad usage or a library that would not open: the early worker was nobody's.
+    await early?.cancel();
   }
 }

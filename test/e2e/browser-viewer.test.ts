@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '../support/temp-dir.js';
-import { skipReason, startApp } from './support.js';
+import { skipReason, startApp, until } from './support.js';
 
 const skip = skipReason();
 
@@ -94,9 +94,9 @@ test('the viewer: full window, zoom and pan, info panel, slideshow, missing and 
   await viewer.getByTestId('slideshow-toggle').filter({ hasText: 'Stop slideshow' }).waitFor();
   await page.keyboard.press('s');
   await page.keyboard.press('f');
-  await page.waitForFunction('document.fullscreenElement !== null');
+  await until(() => page.evaluate('document.fullscreenElement !== null').then(Boolean), 'full screen');
   await page.keyboard.press('f');
-  await page.waitForFunction('document.fullscreenElement === null');
+  await until(() => page.evaluate('document.fullscreenElement === null').then(Boolean), 'leaving full screen');
   await page.keyboard.press('?');
   assert.equal(await page.getByTestId('sorting-view').count(), 0, '"S" ran the slideshow only');
   assert.equal(await page.getByTestId('finetune-panel').count(), 0, '"F" went full screen only');
@@ -153,11 +153,11 @@ test('the viewer: full window, zoom and pan, info panel, slideshow, missing and 
 
   // 6. "F": full screen (the Fullscreen API), and back.
   await page.keyboard.press('f');
-  await page.waitForFunction('document.fullscreenElement !== null');
+  await until(() => page.evaluate('document.fullscreenElement !== null').then(Boolean), 'full screen');
   const inFull = (await viewer.boundingBox())!;
   assert.deepEqual([inFull.width, inFull.height], [1920, 1080]);
   await page.keyboard.press('f');
-  await page.waitForFunction('document.fullscreenElement === null');
+  await until(() => page.evaluate('document.fullscreenElement === null').then(Boolean), 'leaving full screen');
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
 

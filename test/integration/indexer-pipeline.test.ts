@@ -95,3 +95,23 @@ test('a store failure ends the run with its error instead of hanging', async (t)
   });
   await assert.rejects(run, /database connection is not open/);
 });
+
+test('an encoder that cannot load ends the run with its reason, also when no photo needs it', async (t) => {
+  const f = await fixture(t);
+  const broken = (): Promise<never> => new Promise((_, reject) => setTimeout(() => reject(new Error('model.onnx is truncated')), 50));
+  await assert.rejects(indexCandidates({ ...deps(f, (b) => model.image.encode(b)), encoder: broken() }, f.candidates), /truncated/);
+  // Nothing to index: the run ends at once, and the later rejection is handled (an unhandled one would end this process).
+  const none = await indexCandidates({ ...deps(f, (b) => model.image.encode(b)), encoder: broken() }, []);
+  assert.equal(none.indexed, 0);
+  await new Promise((r) => setTimeout(r, 100));
+});
+
+test('an encoder that arrives late with a batch larger than the room assumed before it is known still gets every photo', async (t) => {
+  const f = await fixture(t);
+  const late = new Promise<{ encode: EncodeImages; batchSize: number }>((resolve) =>
+    setTimeout(() => resolve({ encode: (b) => model.image.encode(b), batchSize: 20 }), 1500),
+  );
+  const result = await indexCandidates({ ...deps(f, (b) => model.image.encode(b)), encoder: late }, f.candidates);
+  assert.equal(result.indexed, PHOTOS);
+  assert.ok(result.timings.decodersBlocked > 0, 'the decoders filled the room while the encoder loaded');
+});

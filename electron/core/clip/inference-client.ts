@@ -11,6 +11,8 @@ export interface InferenceClientOptions extends ClipModelOptions {
   modelDir: string;
   /** Another worker entry (a packaged app's unpacked copy, or a test wrapper); default: ours. */
   workerUrl?: URL;
+  /** Stops a start still loading the model: the worker is terminated at once and the start rejects. */
+  signal?: AbortSignal;
 }
 
 export interface InferenceClient {
@@ -31,7 +33,7 @@ export interface InferenceClient {
 const CLOSED = 'The inference client is closed';
 
 export async function createInferenceClient(options: InferenceClientOptions): Promise<InferenceClient> {
-  const { workerUrl = workerEntry('inference-worker', import.meta.url), ...rest } = options;
+  const { workerUrl = workerEntry('inference-worker', import.meta.url), signal, ...rest } = options;
   // Must happen here, on the main thread: a worker cannot change the real environment (see ort.ts).
   disableOrtTelemetry();
   const data: InferenceWorkerData = rest;
@@ -61,7 +63,22 @@ export async function createInferenceClient(options: InferenceClientOptions): Pr
   worker.on('error', (err) => gone(`The inference worker crashed: ${err.message}`));
   worker.on('exit', (code) => gone(closing ? CLOSED : `The inference worker exited unexpectedly (code ${code})`));
 
-  const { info, openSeconds } = await ready;
+  const cancel = (): void => {
+    closing = true;
+    gone('The inference worker was stopped before its model had loaded');
+    // A session being created cannot be interrupted; unref'd, it no longer holds the process open.
+    worker.unref();
+    void worker.terminate();
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
+  if (signal?.aborted) cancel();
+  let readyData: ReadyData;
+  try {
+    readyData = await ready;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+  const { info, openSeconds } = readyData;
   const open = (): Promise<never> | null => (closing ? Promise.reject(new Error(CLOSED)) : null);
 
   return {

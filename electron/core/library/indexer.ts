@@ -117,6 +117,10 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
   };
   const stopping = (): boolean => fatal !== null || signal?.aborted === true;
   signal?.addEventListener('abort', releaseDecoders, { once: true });
+  // An encoder that fails to load ends the run at once, even before any photo is decoded (or when
+  // none ever is): the rejection is handled here, never left unhandled.
+  const encoderReady = Promise.resolve(deps.encoder);
+  encoderReady.catch(halt);
 
   let next = 0;
   const decoder = async (): Promise<void> => {
@@ -169,9 +173,10 @@ export async function indexCandidates(deps: IndexerDeps, candidates: readonly In
       // Not before a photo is ready: when every file fails, the encoder is never needed.
       while (ready.length === 0 && decodersLeft > 0 && !fatal) await new Promise<void>((r) => (wakeEncoder = r));
       if (ready.length === 0 || fatal) return;
-      const encoder = await deps.encoder;
+      const encoder = await encoderReady;
       clock.reach('modelReady');
       capacity = Math.max(2 * encodeDepth * encoder.batchSize, decodeConcurrency);
+      releaseDecoders(); // they may be waiting at the room assumed before the batch was known
       const inFlight: Promise<unknown>[] = [];
       let running = 0;
       let idleSince = performance.now();

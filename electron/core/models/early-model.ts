@@ -13,7 +13,10 @@ import { activeModelDir } from './model-dirs.js';
 export interface EarlyModel {
   /** The model folder, resolved (symlinks followed) as ModelHost resolves it. */
   dir: string;
-  client: Promise<InferenceClient>;
+  /** The worker, for ModelHost to use (once); null when taken before, or when it failed to start. */
+  take(): Promise<InferenceClient | null>;
+  /** Stops the worker unless it was taken: at once while it is still loading, else by closing it. */
+  cancel(): Promise<void>;
 }
 
 /** The stored active model id, read without opening the library for writing; undefined if none or unreadable. */
@@ -41,7 +44,22 @@ export function startModelEarly(options: { dataDir: string; modelDir?: string; p
   } catch {
     return null; // a missing folder: the core says so with the reason
   }
-  const client = createInferenceClient({ modelDir: dir, ...(options.provider ? { provider: options.provider } : {}) });
-  client.catch(() => undefined); // adopted or closed by ModelHost, which reports a failure itself
-  return { dir, client };
+  const controller = new AbortController();
+  const client = createInferenceClient({ modelDir: dir, signal: controller.signal, ...(options.provider ? { provider: options.provider } : {}) });
+  client.catch(() => undefined); // a failure is reported by the fresh start ModelHost then makes
+  let taken = false;
+  return {
+    dir,
+    take: async () => {
+      if (taken) return null;
+      taken = true;
+      return client.catch(() => null);
+    },
+    cancel: async () => {
+      if (taken) return;
+      taken = true;
+      controller.abort();
+      await (await client.catch(() => null))?.close();
+    },
+  };
 }

@@ -56,7 +56,7 @@ export class ModelHost {
   private model: Promise<ActiveModel> | null = null;
   private loaded: ActiveModel | null = null;
   private readonly restartListeners = new Set<() => void>();
-  private early: EarlyModel | null;
+  private readonly early: EarlyModel | null;
 
   constructor(private readonly options: ModelHostOptions) {
     this.early = options.early ?? null;
@@ -152,17 +152,12 @@ export class ModelHost {
   async close(): Promise<void> {
     const model = this.model ? await this.model.catch(() => null) : null;
     await model?.client.close();
-    const early = this.early;
-    this.early = null;
-    await (await early?.client.catch(() => null))?.close();
+    await this.early?.cancel();
   }
 
   /** The early worker when it runs `dir` (once); null otherwise, or when it failed (a fresh start then reports why). */
   private async adoptEarly(dir: string): Promise<InferenceClient | null> {
-    const early = this.early;
-    if (!early || early.dir !== dir) return null;
-    this.early = null;
-    return early.client.catch(() => null);
+    return this.early?.dir === dir ? this.early.take() : null;
   }
 
   private notifyRestart(): void {

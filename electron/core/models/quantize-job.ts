@@ -99,7 +99,7 @@ export function startQuantizeJob(deps: QuantizeDeps, modelId: string): number {
 }
 
 /** One worker for the job's towers; a cancel terminates it in the middle of a tower. */
-function startQuantizer(signal: AbortSignal): { quantize(source: string, destination: string): Promise<QuantizeReport>; stop(): void } {
+function startQuantizer(signal: AbortSignal): { quantize(source: string, destination: string): Promise<QuantizeReport>; stop(): Promise<void> } {
   const worker = startWorker(workerEntry('quantize-worker', import.meta.url), null);
   const rpc = new RpcClient<QuantizerMethods>(worker);
   worker.on('message', (m: unknown) => rpc.receive(m));
@@ -112,9 +112,10 @@ function startQuantizer(signal: AbortSignal): { quantize(source: string, destina
   signal.addEventListener('abort', stop, { once: true });
   return {
     quantize: (source, destination) => rpc.call('quantize', { source, destination }),
-    stop: () => {
+    // Awaited before the staging folder is removed: a write still in flight must not race the delete.
+    stop: async () => {
       signal.removeEventListener('abort', stop);
-      void worker.terminate();
+      await worker.terminate();
     },
   };
 }
@@ -135,7 +136,7 @@ async function quantizeTowers(folder: ModelFolder, staging: string, ctx: JobCont
     }
     return { visual: reports[0]!, textual: reports[1]! };
   } finally {
-    quantizer.stop();
+    await quantizer.stop();
   }
 }
 

@@ -61,15 +61,17 @@ async function batchParity(ort: Ort, original: string, widened: string, size: nu
  * left as it was, and the reason is returned.
  */
 export async function widenImageBatch(dir: string, variant = ''): Promise<BatchWidening> {
-  const folder = await loadModelFolder(dir, { variant });
-  const file = folder.files.visualModel;
-  const ort = await loadOrt();
-  const probe = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'disabled' });
-  const batch = (probe.inputMetadata[0] as { shape?: ReadonlyArray<number | string> } | undefined)?.shape?.[0];
-  await probe.release();
-  if (batch !== 1) return { widened: false, reason: `its batch is ${typeof batch === 'number' ? batch : 'already free'}` };
-  const candidate = `${file}.${process.pid}.batch`;
+  let candidate: string | null = null;
   try {
+    const folder = await loadModelFolder(dir, { variant });
+    const file = folder.files.visualModel;
+    const ort = await loadOrt();
+    // A tower ONNX Runtime's CPU provider cannot open (an fp16 export for a GPU) is installed as it is.
+    const probe = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'disabled' });
+    const batch = (probe.inputMetadata[0] as { shape?: ReadonlyArray<number | string> } | undefined)?.shape?.[0];
+    await probe.release();
+    if (batch !== 1) return { widened: false, reason: `its batch is ${typeof batch === 'number' ? batch : 'already free'}` };
+    candidate = `${file}.${process.pid}.batch`;
     await makeBatchSymbolic(file, candidate);
     const problem = await batchParity(ort, file, candidate, folder.imageSize);
     if (problem) return { widened: false, reason: problem };
@@ -79,6 +81,6 @@ export async function widenImageBatch(dir: string, variant = ''): Promise<BatchW
   } catch (err) {
     return { widened: false, reason: errorMessage(err) };
   } finally {
-    await rm(candidate, { force: true });
+    if (candidate) await rm(candidate, { force: true });
   }
 }

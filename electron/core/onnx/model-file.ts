@@ -32,7 +32,13 @@ export async function writeModel(file: string, model: ModelProto): Promise<numbe
     const handle = await open(temporary, 'w');
     try {
       // writev in slices: the weights go out from the model's own memory, never gathered in one buffer.
-      for (let i = 0; i < chunks.length; i += 512) await handle.writev(chunks.slice(i, i + 512));
+      for (let i = 0; i < chunks.length; i += 512) {
+        const slice = chunks.slice(i, i + 512);
+        const { bytesWritten } = await handle.writev(slice);
+        const expected = slice.reduce((sum, c) => sum + c.byteLength, 0);
+        if (bytesWritten !== expected) throw new Error(`only ${bytesWritten} of ${expected} bytes were written (is the disk full?)`);
+      }
+      await handle.sync(); // on disk before the rename makes it the model
     } finally {
       await handle.close();
     }
