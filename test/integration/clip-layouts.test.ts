@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { openClipModel, type ClipModel } from '../../electron/core/clip/clip-model.js';
 import { loadClipTokenizer } from '../../electron/core/clip/tokenizer.js';
 import { preparePhoto } from '../../electron/core/imaging/decode.js';
+import { cosine } from '../support/compare.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/clip-layouts');
 
@@ -21,17 +22,6 @@ interface Reference {
 }
 const reference = JSON.parse(readFileSync(path.join(FIXTURES, 'reference.json'), 'utf8')) as Reference;
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
 

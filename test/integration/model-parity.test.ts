@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadOnnxClip } from '../../models/recipe/onnx-model.js';
+import { cosine } from '../support/compare.js';
 
 const FIXTURE = path.resolve('test/fixtures/parity');
 const MODEL = path.resolve('models/shoebox-mini');
@@ -16,17 +17,6 @@ interface Parity {
   texts: { text: string; ids: number[]; embedding: number[] }[];
 }
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] as number) * (b[i] as number);
-    aa += (a[i] as number) ** 2;
-    bb += (b[i] as number) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 test('ONNX + sharp + tokenizer.ts reproduce the PyTorch embeddings', async () => {
   const parity = JSON.parse(await readFile(path.join(FIXTURE, 'parity.json'), 'utf8')) as Parity;

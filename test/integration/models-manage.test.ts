@@ -9,23 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { ApiError } from '../../electron/core/api/define.js';
 import { callApi } from '../../electron/core/api/table.js';
 import { loadModelFolder, verifyManifest } from '../../electron/core/clip/model-folder.js';
 import { Shoebox } from '../../electron/core/shoebox.js';
 import { writeDemoLibrary } from '../../electron/core/synthetic/index.js';
+import { rejectsWith } from '../support/compare.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/clip-layouts');
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApiError, String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 test('import, switch while search answers, switch back, remove', { timeout: 180_000 }, async (t) => {
   const work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-models-'));

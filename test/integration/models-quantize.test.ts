@@ -9,27 +9,19 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ApiError } from '../../electron/core/api/define.js';
 import { callApi } from '../../electron/core/api/table.js';
 import { loadModelFolder, verifyManifest } from '../../electron/core/clip/model-folder.js';
 import { listFolderFiles, sha256File } from '../../electron/core/clip/model-record.js';
 import { storedSpeed } from '../../electron/core/models/measure.js';
 import { Shoebox } from '../../electron/core/shoebox.js';
 import { writeDemoLibrary } from '../../electron/core/synthetic/index.js';
+import { cosine, rejectsWith } from '../support/compare.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const ORIGINAL = path.join(REPO, 'models/shoebox-mini');
 const COPY = 'shoebox-mini-int8';
 const QUERIES = ['a red star', 'a blue circle on the beach', 'a green triangle in the snow', 'a yellow heart at night', 'a purple square on grass', 'a cross by a wall'];
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApiError, String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 async function checksums(dir: string): Promise<Map<string, string>> {
   const sums = new Map<string, string>();
@@ -37,17 +29,6 @@ async function checksums(dir: string): Promise<Map<string, string>> {
   return sums;
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 async function topTen(core: Shoebox): Promise<number[][]> {
   const ranked: number[][] = [];

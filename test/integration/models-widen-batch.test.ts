@@ -13,6 +13,7 @@ import { importModelFolder } from '../../electron/core/models/import.js';
 import { widenImageBatch } from '../../electron/core/models/widen-batch.js';
 import { readModel, writeModel } from '../../electron/core/onnx/index.js';
 import { graphModel, int64Tensor, intAttr } from '../fixtures/onnx-graphs.js';
+import { cosine } from '../support/compare.js';
 
 const bundled = path.resolve(import.meta.dirname, '../../models/shoebox-mini');
 const SIZE = 64; // shoebox-mini's input side
@@ -32,11 +33,6 @@ function image(seed: number): Float32Array {
   return Float32Array.from({ length: 3 * SIZE * SIZE }, (_, i) => Math.sin(i * 0.01 * seed) * 1.2);
 }
 
-const cosine = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i]! * b[i]!, na + a[i]! ** 2, nb + b[i]! ** 2];
-  return dot / Math.sqrt(na * nb);
-};
 
 test('a batch-1 image tower gets a free batch axis on import, checked and recorded; the published folder is untouched', async (t) => {
   const work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-widen-'));

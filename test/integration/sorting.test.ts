@@ -9,22 +9,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ApiError } from '../../electron/core/api/define.js';
 import { callApi } from '../../electron/core/api/table.js';
 import { Shoebox } from '../../electron/core/shoebox.js';
 import { renderScene, Rng, sampleScene, SHAPES } from '../../electron/core/synthetic/index.js';
+import { rejectsWith } from '../support/compare.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const PER_SHAPE = 8;
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApiError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
 
 /** PER_SHAPE one-group scenes of each shape, named by their shape: "star-03.jpg". */
 async function writeLibrary(dir: string): Promise<void> {
