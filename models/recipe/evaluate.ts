@@ -2,7 +2,8 @@
 // on freshly rendered scenes and writes <model>/eval.json and <model>/EVAL.md:
 //  - zero-shot colour × shape top-1 (48 classes, prompt ensembling) on the held-out combos only,
 //  - text → image recall@1/@5 over 1,000 held-out scenes with their canonical captions,
-//  - background zero-shot top-1 on the same scenes.
+//  - background zero-shot top-1 on the same scenes,
+//  - the same kinds of figures on the shift set (shift-set/: another renderer, never trained on).
 //   npx tsx models/recipe/evaluate.ts --model models/shoebox-mini
 
 import { writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { BACKGROUND_PHRASES, BACKGROUNDS, HELD_OUT_COMBOS } from '../../electron
 import { genericPlan, heldoutPlan } from './build-dataset.js';
 import { accuracy, classEmbeddings, classify, textToImageRecall } from './metrics.js';
 import { loadOnnxClip, type OnnxClip } from './onnx-model.js';
+import { evaluateShiftSet, parseShiftSeeds, shiftSetMarkdown } from './shift-set/evaluate-shift.js';
 import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts } from './zero-shot.js';
 
 /** Renders each scene to JPEG (as a photo on disk would be) and embeds it through the app's path. */
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '9001' },
       'min-side': { type: 'string', default: '96' },
       'max-side': { type: 'string', default: '256' },
+      'shift-seeds': { type: 'string', default: '31001,31002' },
+      'shift-per-class': { type: 'string', default: '8' },
     },
   });
   const modelDir = values.model as string;
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
   const recall = textToImageRecall(texts, images, model.dim, [1, 5]);
   const bgClasses = await classEmbeddings(model, backgroundPrompts(BACKGROUND_PHRASES), BACKGROUNDS.length);
   const bgAcc = accuracy(classify(images, bgClasses, model.dim), generic.map((s) => backgroundIndex(s.background)));
+  const shiftSet = await evaluateShiftSet(model, parseShiftSeeds(values['shift-seeds'] as string), Number(values['shift-per-class']));
   await model.release();
 
   const command = `npx tsx models/recipe/evaluate.ts ${process.argv.slice(2).join(' ')}`.trim();
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     textToImageRecallAt5: recall[5],
     retrievalScenes: generic.length,
     backgroundTop1: bgAcc,
+    shiftSet,
   };
   await writeFile(path.join(modelDir, 'eval.json'), JSON.stringify(result, null, 2) + '\n');
   const size = model.preprocess.size;
@@ -111,7 +117,8 @@ Held-out combos (never seen in training), zero-shot top-1 each:
 ${Object.entries(held.perCombo).map(([k, v]) => `| ${k} | ${pct(v)} |`).join('\n')}
 
 Prompts: ${objectPrompts().slice(0, 5).map((p) => `"${p}"`).join(', ')} (templates averaged per class, CLIP §3.1.4).
-`;
+
+${shiftSetMarkdown(shiftSet)}`;
   await writeFile(path.join(modelDir, 'EVAL.md'), md);
   console.log(JSON.stringify(result, null, 2));
 }
