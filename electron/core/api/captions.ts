@@ -1,13 +1,11 @@
 // Caption operations: one photo's caption, setting (or clearing) the caption of one photo or a
 // multi-selection, a page of every caption, importing them from sidecars and the photos' own
 // metadata (a job), and exporting them back to a file or to .txt sidecars. Fine-tuning on them: finetune.ts.
-import path from 'node:path';
 import { z } from 'zod';
 import { CaptionExportError, exportCaptionSidecars, exportCaptionsToFile } from '../captions/export.js';
 import { captionFolder, startCaptionImportJob } from '../captions/import.js';
 import { MAX_CAPTION_CHARS, normaliseCaption } from '../captions/sidecars.js';
 import { requireAbsolute } from '../library/roots.js';
-import type { Shoebox } from '../shoebox.js';
 import { ApiError, defineOperation } from './define.js';
 import { indexedPhotoIds, photoPath } from './photo-refs.js';
 import { id, limit } from './schemas.js';

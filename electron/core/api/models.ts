@@ -5,7 +5,7 @@ import { MODEL_ID } from '../clip/model-record.js';
 import { CATALOGUE, IMMICH_FIGURES_SOURCE, modelIdOfRepo } from '../models/catalogue.js';
 import { startDownloadJob } from '../models/download-job.js';
 import { importModelFolder } from '../models/import.js';
-import { listModels, removeModelFolder } from '../models/installed.js';
+import { listModels, removeModelFolder, type InstalledModel } from '../models/installed.js';
 import { forgetSpeed, measureModel, storedSpeed } from '../models/measure.js';
 import { int8Refusal, int8SourceOf, startQuantizeJob } from '../models/quantize-job.js';
 import { startSwitchJob } from '../models/switch-job.js';
@@ -21,6 +21,19 @@ function refuseDuringSwitch(core: Shoebox, what: string): void {
   if (core.jobs.active().some((j) => j.kind === 'model-switch')) {
     throw new ApiError('conflict', `A model switch is running: wait for it or cancel it, then ${what}.`);
   }
+}
+
+/** An installed or bundled model by id, with its disk use; not-found otherwise. */
+async function installedModel(core: Shoebox, id: string): Promise<InstalledModel> {
+  const { models } = await listModels(core.paths.models, bundledModelsDir());
+  const model = models.find((m) => m.id === id);
+  if (!model) throw new ApiError('not-found', `No installed model has the id ${id}: see \`shoebox models\` for the installed ones.`);
+  return model;
+}
+
+/** The live job making an int8 copy of the model, if any. */
+function quantizing(core: Shoebox, id: string): { id: number } | undefined {
+  return core.jobs.liveOf('model-quantize').find((j) => j.params.modelId === id);
 }
 
 export const modelOperations = {
@@ -113,10 +126,8 @@ export const modelOperations = {
     input: z.object({ id: modelId }).strict(),
     async run(core, input) {
       refuseDuringSwitch(core, 'make the int8 copy');
-      const { models } = await listModels(core.paths.models, bundledModelsDir());
-      const model = models.find((m) => m.id === input.id);
-      if (!model) throw new ApiError('not-found', `No installed model has the id ${input.id}: see \`shoebox models\` for the installed ones.`);
-      const making = core.jobs.liveOf('model-quantize').find((j) => j.params.modelId === input.id);
+      const model = await installedModel(core, input.id);
+      const making = quantizing(core, input.id);
       if (making) throw new ApiError('conflict', `An int8 copy of ${model.displayName} is being made already (job ${making.id}).`);
       const refusal = await int8Refusal(core.models, model);
       if (refusal) throw new ApiError('conflict', refusal);
@@ -130,11 +141,9 @@ export const modelOperations = {
     input: z.object({ id: modelId }).strict(),
     async run(core, input) {
       refuseDuringSwitch(core, 'remove the model');
-      const { models } = await listModels(core.paths.models, bundledModelsDir());
-      const model = models.find((m) => m.id === input.id);
-      if (!model) throw new ApiError('not-found', `No installed model has the id ${input.id}.`);
+      const model = await installedModel(core, input.id);
       if (model.bundled) throw new ApiError('conflict', `${model.displayName} comes with Shoebox and cannot be removed.`);
-      if (core.jobs.liveOf('model-quantize').some((j) => j.params.modelId === input.id)) {
+      if (quantizing(core, input.id)) {
         throw new ApiError('conflict', `An int8 copy of ${model.displayName} is being made: wait for it or cancel it, then remove the model.`);
       }
       if (core.models.chosenId() === input.id || core.models.overrideDir() === model.dir) {

@@ -7,8 +7,8 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { createInferenceClient, type InferenceClient } from '../clip/inference-client.js';
 import { dataPaths } from '../paths.js';
-import { SETTING_ACTIVE_MODEL } from '../store/settings.js';
-import { activeModelDir } from './model-dirs.js';
+import { SETTING_ACTIVE_MODEL, SettingsRepo } from '../store/settings.js';
+import { activeModelDir, parseModelId } from './model-dirs.js';
 
 export interface EarlyModel {
   /** The model folder, resolved (symlinks followed) as ModelHost resolves it. */
@@ -24,9 +24,7 @@ function storedActiveId(database: string): string | undefined {
   try {
     const db = new Database(database, { readonly: true, fileMustExist: true });
     try {
-      const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(SETTING_ACTIVE_MODEL);
-      const id: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-      return typeof id === 'string' ? id : undefined;
+      return new SettingsRepo(db).get(SETTING_ACTIVE_MODEL, parseModelId);
     } finally {
       db.close();
     }

@@ -5,7 +5,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { detectLayout, type LayoutName } from '../clip/folder-layouts.js';
 import { loadModelFolder } from '../clip/model-folder.js';
-import { listFolderFiles, MODEL_ID } from '../clip/model-record.js';
+import { listFolderFiles, MODEL_ID, RECORD_FILE } from '../clip/model-record.js';
 import { errorMessage } from '../../common/error-message.js';
 
 export interface InstalledModel {
@@ -34,11 +34,12 @@ export interface BrokenModel {
 /** Staging folders (downloads, imports in progress) live here, on the same disk, hidden from the list. */
 export const STAGING = '.staging';
 
-async function folderBytes(dir: string): Promise<number> {
+/** A model folder's bytes on disk, its record included. */
+export async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const rel of await listFolderFiles(dir)) total += (await stat(path.join(dir, rel))).size;
   // The record itself counts too.
-  total += await stat(path.join(dir, 'manifest.json')).then((s) => s.size, () => 0);
+  total += await stat(path.join(dir, RECORD_FILE)).then((s) => s.size, () => 0);
   return total;
 }
 

@@ -7,6 +7,12 @@ import { bundledModelsDir, DEFAULT_MODEL_ID } from '../paths.js';
 /** What a model id may be: a folder name without path tricks. */
 export const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** A stored model id, checked (for SettingsRepo.get); throws on anything else. */
+export function parseModelId(value: unknown): string {
+  if (typeof value !== 'string' || !MODEL_ID.test(value)) throw new Error(`not a model id: ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** The folder of an installed or bundled model id (installed first); null when neither has it. */
 export function modelFolderOf(id: string, installedDir: string): string | null {
   if (!MODEL_ID.test(id)) return null;

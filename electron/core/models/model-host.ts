@@ -8,7 +8,7 @@ import type { ClipModelInfo } from '../clip/clip-model.js';
 import { createInferenceClient, type InferenceClient } from '../clip/inference-client.js';
 import type { EarlyModel } from './early-model.js';
 import { loadModelFolder } from '../clip/model-folder.js';
-import { activeModelDir, MODEL_ID, modelFolderOf } from './model-dirs.js';
+import { activeModelDir, modelFolderOf, parseModelId } from './model-dirs.js';
 import type { PreprocessConfig } from '../imaging/decode.js';
 import { DEFAULT_MODEL_ID } from '../paths.js';
 import { SETTING_ACTIVE_MODEL, type SettingsRepo } from '../store/settings.js';
@@ -46,11 +46,6 @@ export interface ModelOnTheWay {
 export function arrived(model: ActiveModel): ModelOnTheWay {
   return { id: model.id, preprocess: model.preprocess, ready: Promise.resolve(model), starting: false };
 }
-
-const parseModelId = (v: unknown): string => {
-  if (typeof v !== 'string' || !MODEL_ID.test(v)) throw new Error(`not a model id: ${JSON.stringify(v)}`);
-  return v;
-};
 
 export class ModelHost {
   private model: Promise<ActiveModel> | null = null;

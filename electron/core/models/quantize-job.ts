@@ -4,11 +4,11 @@
 // API), the other files are copied, the copy is timed beside its original (models/measure.ts), and
 // it is installed as a new model `<id>-int8` in one rename. Everything happens in a staging folder:
 // the original is only read, and a failure, a cancel or a crash installs nothing.
-import { cp, mkdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadModelFolder, type ModelFolder } from '../clip/model-folder.js';
-import { describeFiles, listFolderFiles, RECORD_FILE, writeModelRecord } from '../clip/model-record.js';
+import { describeFiles, RECORD_FILE, writeModelRecord } from '../clip/model-record.js';
 import { readJsonFile } from '../clip/json-file.js';
 import type { JobProgress } from '../jobs/kinds.js';
 import type { JobContext, JobRunner } from '../jobs/runner.js';
@@ -17,6 +17,7 @@ import type { SettingsRepo } from '../store/settings.js';
 import { RpcClient } from '../workers/rpc.js';
 import { startWorker, workerEntry } from '../workers/start-worker.js';
 import { installStaged, stagingFolder, type RecordFields } from './import.js';
+import { folderBytes } from './installed.js';
 import { forgetSpeed, measureModel, storedSpeed, type ModelSpeed } from './measure.js';
 import type { ModelHost } from './model-host.js';
 
@@ -155,13 +156,6 @@ async function copyOtherFiles(from: string, to: string): Promise<void> {
   });
 }
 
-/** Bytes on disk, the record included. */
-async function folderSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const rel of [...(await listFolderFiles(dir)), RECORD_FILE]) total += await stat(path.join(dir, rel)).then((s) => s.size, () => 0);
-  return total;
-}
-
 async function makeInt8Copy(deps: QuantizeDeps, sourceId: string, ctx: JobContext<QuantizeProgress>): Promise<QuantizeResult> {
   const sourceDir = deps.models.folderOf(sourceId);
   if (!sourceDir) throw new Error(`No installed model has the id ${sourceId} any more.`);
@@ -206,8 +200,8 @@ async function makeInt8Copy(deps: QuantizeDeps, sourceId: string, ctx: JobContex
       dir,
       sourceId: folder.id,
       towers,
-      bytesBefore: await folderSize(folder.dir),
-      bytesAfter: await folderSize(dir),
+      bytesBefore: await folderBytes(folder.dir),
+      bytesAfter: await folderBytes(dir),
       speed: figures(speed),
       sourceSpeed: figures(sourceSpeed),
     };
