@@ -25,6 +25,7 @@ import type { IndexSummary } from '../../electron/core/library/index-job.js';
 import type { PreprocessConfig } from '../../electron/core/imaging/decode.js';
 import { decodeAll, makePhotos, timeIt } from './indexing.bench.js';
 import { quantizeDynamicInt8 } from '../../electron/core/onnx/index.js';
+import { median } from '../../electron/core/stats.js';
 
 /** What transformers-js-loop.mjs prints (ms since its process started). */
 interface LoopTimings {
@@ -59,12 +60,6 @@ export interface IndexCompareRow {
   perS: number;
   /** (N − 1) / (T_N − T_1): photos per second once the process and model are loaded; NaN for stages. */
   perPhotoPerS: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Runs a Node process the way a person would, returning its stdout and the wall-clock seconds to exit. */

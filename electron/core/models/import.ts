@@ -38,7 +38,7 @@ export async function installStaged(staged: string, installedDir: string, fields
   return target;
 }
 
-/** A batch axis fixed at 1 made free (batch-axis.ts), recorded with the published file's sha256. */
+/** A batch axis fixed at 1 made free (widen-batch.ts), recorded with the published file's sha256. */
 async function adaptForSpeed(staged: string, variant: string): Promise<NonNullable<ModelRecord['adaptations']>> {
   const widening = await widenImageBatch(staged, variant);
   if (!widening.widened) return [];

@@ -33,6 +33,7 @@
 // sorting from 92.7 / 80.9 into 89.8 / 93.0. Medians rather than the best-separating threshold:
 // with a few dozen corrections that threshold jumps from one library to the next. All figures:
 // docs/SORTING.md.
+import { median } from '../stats.js';
 
 /** How strictly a category takes photos when it sets none. */
 export const DEFAULT_STRICTNESS = 0.5;
@@ -106,12 +107,6 @@ interface Key {
   row: number;
   cls: number;
   similarity: Float32Array;
-}
-
-function median(values: number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 === 1 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }
 
 /**
