@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { loadOrt } from '../electron/core/clip/ort.js';
 import { quantizeDynamicInt8, type WeightFormat } from '../electron/core/onnx/index.js';
+import { median } from '../electron/core/stats.js';
+import { dot } from '../electron/core/vector-math.js';
 
 const source = path.resolve(process.argv[2] ?? '.cache/vit-b32-random/visual/model.onnx');
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
@@ -52,18 +54,14 @@ try {
     }
     const dim = outputs[0]!.length / batch;
     for (const [i, [name]] of variants.entries()) {
+      const [fp32, other] = [outputs[0]!, outputs[i]!];
       let cos = 0;
       for (let b = 0; b < batch; b++) {
-        let [ab, aa, bb] = [0, 0, 0];
-        for (let j = b * dim; j < (b + 1) * dim; j++) {
-          ab += outputs[0]![j]! * outputs[i]![j]!;
-          aa += outputs[0]![j]! ** 2;
-          bb += outputs[i]![j]! ** 2;
-        }
-        cos += ab / Math.sqrt(aa * bb) / batch;
+        const at = b * dim;
+        cos += dot(fp32, at, other, at, dim) / Math.sqrt(dot(fp32, at, fp32, at, dim) * dot(other, at, other, at, dim)) / batch;
       }
-      const median = [...times[i]!].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-      console.log(`batch ${batch} ${name.padEnd(12)} median ${median.toFixed(0).padStart(5)} ms  ${((1000 * batch) / median).toFixed(1).padStart(5)} img/s  cosine to fp32 ${cos.toFixed(5)}`);
+      const ms = median(times[i]!);
+      console.log(`batch ${batch} ${name.padEnd(12)} median ${ms.toFixed(0).padStart(5)} ms  ${((1000 * batch) / ms).toFixed(1).padStart(5)} img/s  cosine to fp32 ${cos.toFixed(5)}`);
     }
   }
   await Promise.all(sessions.map((s) => s.release()));
