@@ -80,12 +80,13 @@ async function renderSplit(plan: SplitPlan, outDir: string, tok: ClipTokenizer, 
   return n / seconds;
 }
 
-export function trainPlan(n: number, k: number, seed: number, minSide: number, maxSide: number): SplitPlan {
+/** `varied`: a share of the scenes drawn with a rendering style (synthetic/style.ts), the rest standard. */
+export function trainPlan(n: number, k: number, seed: number, minSide: number, maxSide: number, varied = 0): SplitPlan {
   const rng = new Rng(seed);
   const specs: SceneSpec[] = [];
   const captions: string[][] = [];
   for (let i = 0; i < n; i++) {
-    const spec = sampleScene(rng, { allowHeldOut: false, minSide, maxSide });
+    const spec = sampleScene(rng, { allowHeldOut: false, minSide, maxSide, varied: varied > 0 && rng.next() < varied });
     specs.push(spec);
     captions.push(captionsFor(spec, rng, k));
   }
@@ -132,6 +133,8 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: String(Math.max(4, 2 * os.availableParallelism())) },
       'context-length': { type: 'string', default: '32' },
       'text-only': { type: 'boolean', default: false },
+      // Share of training scenes drawn with a rendering style (0: the standard look only).
+      varied: { type: 'string', default: '0' },
     },
   });
   const seed = Number(values.seed);
@@ -153,12 +156,12 @@ async function main(): Promise<void> {
   // Evaluation splits first (small), so a training run can be checked early. --text-only rewrites
   // the training captions' ids only (same seed, same scenes), e.g. after a caption change.
   if (values['text-only']) {
-    await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide), outDir, tok, concurrency, true);
+    await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide, Number(values.varied)), outDir, tok, concurrency, true);
     return;
   }
   rates.heldout = await renderSplit(heldoutPlan(Number(values['heldout-per-combo']), seed + 1000, minSide, maxSide), outDir, tok, concurrency);
   rates.generic = await renderSplit(genericPlan(Number(values.generic), seed + 2000, minSide, maxSide), outDir, tok, concurrency);
-  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide), outDir, tok, concurrency, values['text-only']);
+  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide, Number(values.varied)), outDir, tok, concurrency, values['text-only']);
 
   const meta = {
     imageSize: IMAGE_SIZE,

@@ -50,7 +50,9 @@ class Dataset:
         ids = np.fromfile(os.path.join(self.folder, f"prompts.{name}.i32"), dtype=np.int32).astype(np.int64)
         return torch.from_numpy(ids.reshape(-1, self.context_length))
 
-    def to_input(self, images_u8: torch.Tensor) -> torch.Tensor:
-        """uint8 HWC → normalised float32 CHW, as the app's preprocessing does."""
+    def to_input(self, images_u8: torch.Tensor, transform=None) -> torch.Tensor:
+        """uint8 HWC → normalised float32 CHW, as the app's preprocessing does; `transform` (on 0..1 values) first."""
         x = images_u8.permute(0, 3, 1, 2).float().div_(255.0)
+        if transform is not None:
+            x = transform(x)
         return (x - self.mean) / self.std

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from augment import augment  # noqa: E402
 from data import Dataset  # noqa: E402
 from evaluation import evaluate  # noqa: E402
 from model import Clip, ClipConfig, clip_loss  # noqa: E402
@@ -47,6 +48,8 @@ def parse_args(argv=None):
                    help="channels of a separate per-pixel colour stream; the trunk then sees luma only (0: RGB trunk)")
     p.add_argument("--grey-prob", type=float, default=0.25,
                    help="share of samples shown in greyscale with their colour-free caption (train.text-grey.i32)")
+    p.add_argument("--augment", type=float, default=0.0,
+                   help="share of samples given augment.py's zoom, shift, blur, tone and noise (0: none)")
     return p.parse_args(argv)
 
 
@@ -66,7 +69,24 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
     return base * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
+# Google's tcmalloc (Debian: libtcmalloc-minimal4), where installed. With glibc's malloc every step
+# maps and unmaps its large activation buffers, and a third of the CPU time went to the kernel;
+# see models/README.md for the figures.
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+
+
+def with_tcmalloc() -> None:
+    """Re-runs this script with tcmalloc preloaded (once; a no-op where it is absent or already loaded)."""
+    preload = os.environ.get("LD_PRELOAD", "")
+    if "tcmalloc" in preload or not os.path.exists(TCMALLOC) or os.environ.get("SHOEBOX_TRAIN_MALLOC") == "glibc":
+        return
+    env = {**os.environ, "LD_PRELOAD": f"{TCMALLOC} {preload}".strip()}
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
 def main(argv=None) -> None:
+    if argv is None:
+        with_tcmalloc()
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
@@ -105,7 +125,8 @@ def main(argv=None) -> None:
         log.flush()
 
     emit({"event": "start", "params": n_params, "train_images": len(train), "captions_per_image": train.text.shape[1],
-          "config": cfg.to_dict(), "args": vars(args)})
+          "config": cfg.to_dict(), "args": vars(args),
+          "malloc": "tcmalloc" if "tcmalloc" in os.environ.get("LD_PRELOAD", "") else "glibc"})
 
     def save(step: int, metrics: dict) -> None:
         tmp = os.path.join(args.out, "checkpoint.pt.tmp")
@@ -133,7 +154,7 @@ def main(argv=None) -> None:
             # ITU-R BT.601 luma, the usual greyscale conversion.
             luma = (pixels[grey].float() @ torch.tensor([0.299, 0.587, 0.114])).round().clamp(0, 255).to(torch.uint8)
             pixels[grey] = luma.unsqueeze(-1).expand(-1, -1, -1, 3)
-        images = ds.to_input(pixels)
+        images = ds.to_input(pixels, lambda x: augment(x, args.augment, gen) if args.augment > 0 else x)
         flip = torch.rand(args.batch, generator=gen) < 0.5  # shapes and captions are mirror-invariant
         images[flip] = images[flip].flip(-1)
         text = train.text[idx, cap]

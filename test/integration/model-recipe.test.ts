@@ -50,3 +50,27 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('augment.py: share 0 changes nothing; otherwise values stay in 0..1, a zoom-out keeps the centre, and the seed fixes the result', { skip: python === null ? 'python3 with torch is not installed (apt install python3-torch)' : false, timeout: 60_000 }, () => {
+  const check = `
+import sys, json; sys.path.insert(0, 'models/recipe')
+import torch
+from augment import augment
+x = torch.rand(64, 3, 64, 64)
+same = augment(x, 0.0, torch.Generator().manual_seed(1))
+a = augment(x, 1.0, torch.Generator().manual_seed(2))
+b = augment(x, 1.0, torch.Generator().manual_seed(2))
+# A flat square in the middle of a flat frame: zoom-out, shift, blur, tone and noise keep the centre brighter.
+sq = torch.zeros(16, 3, 64, 64); sq[:, :, 24:40, 24:40] = 1.0
+s = augment(sq, 1.0, torch.Generator().manual_seed(3))
+print(json.dumps({"identity": bool(torch.equal(same, x)), "changed": float((a - x).abs().mean()),
+  "lo": float(a.min()), "hi": float(a.max()), "repeatable": bool(torch.equal(a, b)),
+  "centre": float(s[:, :, 30:34, 30:34].mean()), "corner": float(s[:, :, :6, :6].mean())}))
+`;
+  const r = JSON.parse(execFileSync(python as string, ['-c', check], { encoding: 'utf8' })) as Record<string, number | boolean>;
+  assert.equal(r.identity, true);
+  assert.ok((r.changed as number) > 0.01, `augmentation changed the images by only ${r.changed}`);
+  assert.ok((r.lo as number) >= 0 && (r.hi as number) <= 1, `values out of 0..1: ${r.lo}..${r.hi}`);
+  assert.equal(r.repeatable, true);
+  assert.ok((r.centre as number) > 0.6 && (r.corner as number) < 0.35, `centre ${r.centre}, corner ${r.corner}`);
+});

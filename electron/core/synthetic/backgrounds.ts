@@ -8,7 +8,7 @@
 import type { Rng } from './rng.js';
 import type { Background } from './vocabulary.js';
 
-type RGB = readonly [number, number, number];
+export type RGB = readonly [number, number, number];
 
 export function rgb([r, g, b]: RGB): string {
   const c = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
@@ -55,7 +55,7 @@ function wavyLine(rng: Rng, w: number, y: number, amp: number): string {
   return d;
 }
 
-function beach(rng: Rng, w: number, h: number): string {
+function beach(rng: Rng, w: number, h: number, detail: boolean): string {
   const horizon = h * rng.range(0.26, 0.4);
   const shore = horizon + h * rng.range(0.1, 0.18);
   const s = Math.min(w, h);
@@ -80,11 +80,11 @@ function beach(rng: Rng, w: number, h: number): string {
     `<path d="${wave}L${w} ${h}L0 ${h}Z" fill="url(#sand)"/>` +
     `<path d="${wet}L${w} ${h}L0 ${h}Z" fill="${rgb(sand)}" opacity="0.55"/>` +
     `<path d="${wave}" fill="none" stroke="rgb(250,250,245)" stroke-width="${n(h * 0.012)}" opacity="0.85"/>` +
-    `<path d="${specks}" fill="${rgb(shade(sand, 0.72))}" opacity="0.6"/>`
+    (detail ? `<path d="${specks}" fill="${rgb(shade(sand, 0.72))}" opacity="0.6"/>` : '')
   );
 }
 
-function grass(rng: Rng, w: number, h: number): string {
+function grass(rng: Rng, w: number, h: number, detail: boolean): string {
   const s = Math.min(w, h);
   const base = jitter(rng, [70, 135, 45], 10);
   // Soft lighter and darker patches (radial gradients fading to nothing).
@@ -110,11 +110,11 @@ function grass(rng: Rng, w: number, h: number): string {
   return (
     `<defs>${verticalGradient('g', [[0, shade(base, 1.15)], [1, shade(base, 0.8)]])}` +
     `${fade('gl', [140, 190, 70], 0.35)}${fade('gd', [30, 80, 25], 0.35)}</defs>` +
-    `<rect width="${w}" height="${h}" fill="url(#g)"/>${patches}${strokes}`
+    `<rect width="${w}" height="${h}" fill="url(#g)"/>${patches}${detail ? strokes : ''}`
   );
 }
 
-function snow(rng: Rng, w: number, h: number): string {
+function snow(rng: Rng, w: number, h: number, detail: boolean): string {
   const s = Math.min(w, h);
   const withSky = rng.next() < 0.5;
   const skyLine = withSky ? h * rng.range(0.18, 0.32) : 0;
@@ -144,10 +144,10 @@ function snow(rng: Rng, w: number, h: number): string {
     const r = s * rng.range(0.0015, 0.003);
     flakes += `M${n(x - r)} ${n(y)}a${n(r)} ${n(r)} 0 1 0 ${n(2 * r)} 0a${n(r)} ${n(r)} 0 1 0 ${n(-2 * r)} 0`;
   }
-  return `${out}<path d="${flakes}" fill="rgb(185,200,225)" opacity="0.6"/>`;
+  return detail ? `${out}<path d="${flakes}" fill="rgb(185,200,225)" opacity="0.6"/>` : out;
 }
 
-function night(rng: Rng, w: number, h: number): string {
+function night(rng: Rng, w: number, h: number, detail: boolean): string {
   const s = Math.min(w, h);
   const top = jitter(rng, [6, 9, 26], 4);
   const bottom = jitter(rng, [22, 32, 70], 8);
@@ -162,8 +162,8 @@ function night(rng: Rng, w: number, h: number): string {
   let out =
     `<defs>${verticalGradient('ns', [[0, top], [1, bottom]])}</defs>` +
     `<rect width="${w}" height="${h}" fill="url(#ns)"/>` +
-    `<path d="${stars}" fill="rgb(235,238,255)" opacity="0.85"/>`;
-  if (rng.next() < 0.6) {
+    (detail ? `<path d="${stars}" fill="rgb(235,238,255)" opacity="0.85"/>` : '');
+  if (rng.next() < 0.6 && detail) {
     // A crescent, much smaller than any object, so it is not mistaken for a circle.
     const r = s * rng.range(0.02, 0.03);
     const cx = rng.range(0.05, 0.95) * w;
@@ -175,7 +175,7 @@ function night(rng: Rng, w: number, h: number): string {
   return out;
 }
 
-function wall(rng: Rng, w: number, h: number): string {
+function wall(rng: Rng, w: number, h: number, detail: boolean): string {
   const s = Math.min(w, h);
   const base = jitter(rng, rng.pick<RGB>([[224, 208, 180], [200, 200, 196], [236, 228, 210], [212, 200, 188]]), 8);
   const floorTop = rng.next() < 0.5 ? h * rng.range(0.8, 0.9) : h;
@@ -218,13 +218,14 @@ function wall(rng: Rng, w: number, h: number): string {
     `<defs><radialGradient id="lamp" cx="${rng.range(0.2, 0.8).toFixed(2)}" cy="0"  r="0.9">` +
     `<stop offset="0" stop-color="white" stop-opacity="0.22"/><stop offset="1" stop-color="white" stop-opacity="0"/></radialGradient></defs>` +
     `<rect width="${w}" height="${h}" fill="${rgb(base)}"/>${tints}` +
-    `<path d="${lines}" fill="none" stroke="${rgb(lineColour)}" stroke-width="${n(lineWidth)}"/>` +
+    (detail ? `<path d="${lines}" fill="none" stroke="${rgb(lineColour)}" stroke-width="${n(lineWidth)}"/>` : '') +
     `${floor}<rect width="${w}" height="${h}" fill="url(#lamp)"/>`
   );
 }
 
-const DRAW: Record<Background, (rng: Rng, w: number, h: number) => string> = { beach, grass, snow, night, wall };
+const DRAW: Record<Background, (rng: Rng, w: number, h: number, detail: boolean) => string> = { beach, grass, snow, night, wall };
 
-export function backgroundSvg(background: Background, rng: Rng, width: number, height: number): string {
-  return DRAW[background](rng, width, height);
+/** `detail` false leaves out the texture marks (training variety, style.ts); the layout is the same. */
+export function backgroundSvg(background: Background, rng: Rng, width: number, height: number, detail = true): string {
+  return DRAW[background](rng, width, height, detail);
 }

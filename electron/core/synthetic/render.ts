@@ -6,11 +6,11 @@
 // Buffer (typed by overloads); renderSceneRaw / renderSceneEncoded are the same, split by type.
 
 import sharp from 'sharp';
-import { backgroundSvg, rgb } from './backgrounds.js';
+import { backgroundSvg, rgb, type RGB } from './backgrounds.js';
 import { applyPhotoEffects } from './photo-effects.js';
 import { Rng } from './rng.js';
 import type { SceneSpec } from './scene.js';
-import { SHAPE_PATHS } from './shapes.js';
+import { SHAPE_PATHS, shapePath } from './shapes.js';
 import { COLOUR_RGB } from './vocabulary.js';
 
 export interface RawImage {
@@ -52,31 +52,48 @@ function outputSize(spec: SceneSpec, opts: RenderOptions): [number, number] {
   return [W, H];
 }
 
+/** Fill, outline and shadow of one object (the standard look without a style). */
+function objectSvg(spec: SceneSpec, obj: SceneSpec['layout']['objects'][number], width: number, height: number, id: number): string {
+  const group = spec.groups[obj.group];
+  if (group === undefined) throw new Error(`renderScene: object refers to missing group ${obj.group}`);
+  const style = spec.layout.style;
+  const short = Math.min(width, height);
+  const r = obj.radius * short;
+  const x = Math.min(Math.max(obj.x * width, r), width - r);
+  const y = Math.min(Math.max(obj.y * height, r), height - r);
+  const [cr, cg, cb] = COLOUR_RGB[group.colour];
+  const [jr, jg, jb] = obj.colourJitter;
+  const fill: RGB = [cr + jr, cg + jg, cb + jb];
+  const { d, sx, sy } = style ? shapePath(group.shape, style.proportions[obj.group] ?? 0.5) : { d: SHAPE_PATHS[group.shape], sx: 1, sy: 1 };
+  const place = (dx: number, dy: number) =>
+    `translate(${(x + dx).toFixed(2)} ${(y + dy).toFixed(2)}) rotate(${obj.rotation.toFixed(2)}) ${sx === 1 && sy === 1 ? `scale(${r.toFixed(3)})` : `scale(${(r * sx).toFixed(3)} ${(r * sy).toFixed(3)})`}`;
+  // Stroke width in the shape's unit coordinates; at least ~0.8 px so it survives small sizes.
+  const stroke = Math.max(0.8, r * (style?.outlineWidth ?? 0.035)) / r;
+  // By default a soft shadow and a mid-grey outline on every object, whatever its colour, so
+  // white objects stay visible on snow and black ones at night; a style may drop or change them.
+  const outline = style?.outline ?? 'grey';
+  const strokeColour = outline === 'grey' ? 'rgb(128,128,128)' : outline === 'dark' ? rgb([fill[0] * 0.45, fill[1] * 0.45, fill[2] * 0.45]) : 'rgb(250,250,250)';
+  const strokeAttrs = outline === 'none' ? '' : ` stroke="${strokeColour}" stroke-width="${stroke.toFixed(4)}" stroke-linejoin="round"`;
+  let paint = rgb(fill);
+  let defs = '';
+  if (style && style.shading > 0) {
+    // Linear shading in the object's own box, from lighter to darker around the colour word's fill.
+    const a = (style.shadingAngle * Math.PI) / 180;
+    const [x1, y1, x2, y2] = [0.5 - Math.cos(a) / 2, 0.5 - Math.sin(a) / 2, 0.5 + Math.cos(a) / 2, 0.5 + Math.sin(a) / 2].map((v) => v.toFixed(3));
+    const k = style.shading;
+    const light = rgb([fill[0] + (255 - fill[0]) * k, fill[1] + (255 - fill[1]) * k, fill[2] + (255 - fill[2]) * k]);
+    defs = `<defs><linearGradient id="o${id}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"><stop offset="0" stop-color="${light}"/><stop offset="1" stop-color="${rgb([fill[0] * (1 - k), fill[1] * (1 - k), fill[2] * (1 - k)])}"/></linearGradient></defs>`;
+    paint = `url(#o${id})`;
+  }
+  const shadow = (style?.shadow ?? true) ? `<path d="${d}" transform="${place(r * 0.06, r * 0.08)}" fill="black" opacity="0.28"/>` : '';
+  return `${defs}${shadow}<path d="${d}" transform="${place(0, 0)}" fill="${paint}"${strokeAttrs}/>`;
+}
+
 /** The scene as an SVG document of exactly width × height pixels. */
 function sceneSvg(spec: SceneSpec, width: number, height: number): string {
-  const short = Math.min(width, height);
-  const parts: string[] = [backgroundSvg(spec.background, new Rng(spec.layout.detailSeed), width, height)];
-  for (const obj of spec.layout.objects) {
-    const group = spec.groups[obj.group];
-    if (group === undefined) throw new Error(`renderScene: object refers to missing group ${obj.group}`);
-    const r = obj.radius * short;
-    const x = Math.min(Math.max(obj.x * width, r), width - r);
-    const y = Math.min(Math.max(obj.y * height, r), height - r);
-    const [cr, cg, cb] = COLOUR_RGB[group.colour];
-    const [jr, jg, jb] = obj.colourJitter;
-    const d = SHAPE_PATHS[group.shape];
-    // Stroke width in the shape's unit coordinates; at least ~0.8 px so it survives small sizes.
-    const stroke = Math.max(0.8, r * 0.035) / r;
-    const place = (dx: number, dy: number) =>
-      `translate(${(x + dx).toFixed(2)} ${(y + dy).toFixed(2)}) rotate(${obj.rotation.toFixed(2)}) scale(${r.toFixed(3)})`;
-    // A soft shadow and a mid-grey outline on every object, whatever its colour, so white
-    // objects stay visible on snow and black ones at night.
-    parts.push(
-      `<path d="${d}" transform="${place(r * 0.06, r * 0.08)}" fill="black" opacity="0.28"/>`,
-      `<path d="${d}" transform="${place(0, 0)}" fill="${rgb([cr + jr, cg + jg, cb + jb])}"` +
-        ` stroke="rgb(128,128,128)" stroke-width="${stroke.toFixed(4)}" stroke-linejoin="round"/>`,
-    );
-  }
+  const detail = spec.layout.style?.backgroundDetail ?? true;
+  const parts: string[] = [backgroundSvg(spec.background, new Rng(spec.layout.detailSeed), width, height, detail)];
+  spec.layout.objects.forEach((obj, i) => parts.push(objectSvg(spec, obj, width, height, i)));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }
 

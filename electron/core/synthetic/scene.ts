@@ -4,6 +4,7 @@
 // from a seeded Rng; the same Rng state always gives the same spec.
 
 import type { Rng } from './rng.js';
+import { sampleStyle, styledRotationSpread, type SceneStyle } from './style.js';
 import {
   BACKGROUNDS,
   COLOURS,
@@ -64,6 +65,8 @@ export interface SceneLayout {
   jpegQuality: number;
   /** Seeds the background's details and the pixel noise. */
   detailSeed: number;
+  /** Training variety (style.ts); absent: the standard look. */
+  style?: SceneStyle;
 }
 
 export interface SceneSpec {
@@ -85,13 +88,24 @@ export interface SampleOptions {
   maxSide?: number;
   /** Width / height; default: drawn from common photo aspect ratios, landscape or portrait. */
   aspect?: number;
+  /**
+   * Default false. True draws a SceneStyle (other proportions, outlines, shading, plain
+   * backgrounds) and wider ranges of object size, rotation and JPEG quality: training variety
+   * for the bundled model. Leaving it out keeps every draw, and so every scene, as before.
+   */
+  varied?: boolean;
 }
 
 /**
  * Bounding radius (fraction of the short side) of each size word, far apart so the words are
  * clear. Large objects are a little smaller in three-object scenes, so that three fit.
  */
-function radiusRange(size: Size, totalObjects: number): readonly [number, number] {
+function radiusRange(size: Size, totalObjects: number, varied: boolean): readonly [number, number] {
+  if (varied) {
+    // Still far apart: the largest small object is 0.6 of the smallest large one.
+    if (size === 'small') return [0.065, 0.1];
+    return totalObjects >= 3 ? [0.16, 0.2] : totalObjects === 2 ? [0.17, 0.24] : [0.17, 0.3];
+  }
   if (size === 'small') return [0.075, 0.09];
   return totalObjects >= 3 ? [0.165, 0.195] : [0.18, 0.23];
 }
@@ -108,16 +122,21 @@ export function sampleScene(rng: Rng, opts: SampleOptions = {}): SceneSpec {
   const background = rng.pick(BACKGROUNDS);
   const groups = sampleGroups(rng, combos, opts.maxGroups ?? 2);
   const [width, height] = sampleFrame(rng, opts);
+  const varied = opts.varied ?? false;
   const layout: SceneLayout = {
     width,
     height,
-    objects: placeObjects(rng, groups, width, height),
+    objects: placeObjects(rng, groups, width, height, varied),
     lighting: sampleLighting(rng),
     noise: rng.next() < 0.15 ? 0 : rng.range(1, 7),
     blur: rng.next() < 0.5 ? 0 : rng.range(0.0002, 0.0016),
     jpegQuality: rng.int(55, 95),
     detailSeed: rng.int(0, 0x7fffffff),
   };
+  if (varied) {
+    layout.style = sampleStyle(rng, groups.length);
+    layout.jpegQuality = rng.int(30, 95);
+  }
   return { background, groups, layout };
 }
 
@@ -170,12 +189,12 @@ function sampleFrame(rng: Rng, opts: SampleOptions): [number, number] {
  * Bounding circles never touch. Largest first, a number of random tries each; when a layout
  * keeps failing, all radii shrink a little (rare with the radius ranges above).
  */
-function placeObjects(rng: Rng, groups: ObjectGroup[], width: number, height: number): PlacedObject[] {
+function placeObjects(rng: Rng, groups: ObjectGroup[], width: number, height: number, varied: boolean): PlacedObject[] {
   const total = groups.reduce((sum, g) => sum + g.count, 0);
   const radii: number[] = [];
   const owners: number[] = [];
   groups.forEach((g, gi) => {
-    const [lo, hi] = radiusRange(g.size, total);
+    const [lo, hi] = radiusRange(g.size, total, varied);
     const base = rng.range(lo, hi);
     for (let k = 0; k < g.count; k++) {
       radii.push(base * rng.range(0.95, 1.05));
@@ -212,7 +231,7 @@ function placeObjects(rng: Rng, groups: ObjectGroup[], width: number, height: nu
       x: (offX + cx * short) / width,
       y: (offY + cy * short) / height,
       radius: radius * scale,
-      rotation: sampleRotation(rng, shape),
+      rotation: varied ? rng.range(-1, 1) * styledRotationSpread(shape) : sampleRotation(rng, shape),
       colourJitter: [rng.int(-10, 10), rng.int(-10, 10), rng.int(-10, 10)] as const,
     };
   });

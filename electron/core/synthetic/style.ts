@@ -1,0 +1,43 @@
+// Optional rendering variety for training the bundled model (issue 12): how a scene is drawn, not
+// what it shows. Without a style a scene renders exactly as before (the demo library, the tests'
+// fixtures and the benchmarks stay byte-identical); with one, shapes change proportions, the grey
+// outline and drop shadow may go or change, objects may be shaded, and the background may lose its
+// texture. The point is that the model learns "star" and "grass" rather than this renderer's habits.
+
+import type { Rng } from './rng.js';
+import type { Shape } from './vocabulary.js';
+
+export type OutlineStyle = 'grey' | 'none' | 'dark' | 'light';
+
+export interface SceneStyle {
+  /** Per group: 0..1, 0.5 is the standard shape (see shapes.ts shapePath for what it changes). */
+  proportions: number[];
+  outline: OutlineStyle;
+  /** Stroke width as a fraction of the object's radius. */
+  outlineWidth: number;
+  shadow: boolean;
+  /** 0: flat fill; otherwise how much lighter/darker the two ends of a linear shading are. */
+  shading: number;
+  shadingAngle: number;
+  /** false: the background without its texture marks (blades, specks, flakes, stars, joints). */
+  backgroundDetail: boolean;
+}
+
+/** Draws a style; consumes rng only here, so scenes sampled without a style are unchanged. */
+export function sampleStyle(rng: Rng, groups: number): SceneStyle {
+  return {
+    proportions: Array.from({ length: groups }, () => rng.range(0, 1)),
+    outline: rng.pick(['grey', 'grey', 'none', 'none', 'dark', 'light'] as const),
+    outlineWidth: rng.range(0.02, 0.1),
+    shadow: rng.next() < 0.5,
+    shading: rng.next() < 0.5 ? 0 : rng.range(0.08, 0.3),
+    shadingAngle: rng.range(0, 360),
+    backgroundDetail: rng.next() < 0.5,
+  };
+}
+
+/** Rotation ranges (degrees) that keep each shape's name obvious, wider with a style for stars and squares. */
+export function styledRotationSpread(shape: Shape): number {
+  const spread: Record<Shape, number> = { circle: 0, square: 45, triangle: 40, star: 36, heart: 20, cross: 20 };
+  return spread[shape];
+}

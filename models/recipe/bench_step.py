@@ -1,0 +1,72 @@
+"""Times shoebox-mini training steps (batch 256, the shipped architecture, random data) with glibc's
+malloc and with tcmalloc, side by side in one run, each in its own process:
+
+  python3 models/recipe/bench_step.py [--steps 8]
+
+Prints wall seconds per step and the user / kernel CPU seconds of the timed steps. train.py
+preloads tcmalloc where it is installed (Debian: libtcmalloc-minimal4).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train import TCMALLOC  # noqa: E402
+
+
+def measure(steps: int) -> dict:
+    import torch
+    from model import Clip, ClipConfig, clip_loss
+
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    cfg = ClipConfig(vision_widths=(32, 64, 96, 128), vision_stem=16, colour_stream=32, vocab_size=434,
+                     context_length=24, text_layers=2, eot_id=433)
+    model = Clip(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    images = torch.randn(256, 3, 64, 64)
+    text = torch.randint(0, 433, (256, 16))
+    text[:, -1] = 433
+
+    def step() -> None:
+        i, t, s = model(images, text)
+        loss = clip_loss(i, t, s)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    step()
+    step()  # warm-up: first steps allocate and tune
+    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.time()
+    for _ in range(steps):
+        step()
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    return {"wall_per_step_s": round((time.time() - t0) / steps, 3), "user_s": round(r1.ru_utime - r0.ru_utime, 1),
+            "kernel_s": round(r1.ru_stime - r0.ru_stime, 1)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.steps)))
+        return
+    if not os.path.exists(TCMALLOC):
+        sys.exit(f"{TCMALLOC} is missing: apt install libtcmalloc-minimal4")
+    base_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    for name, env in (("glibc", base_env), ("tcmalloc", {**base_env, "LD_PRELOAD": TCMALLOC})):
+        out = subprocess.run([sys.executable, __file__, "--child", "--steps", str(args.steps)], env=env,
+                             capture_output=True, text=True, check=True)
+        print(name, out.stdout.strip())
+
+
+if __name__ == "__main__":
+    main()
