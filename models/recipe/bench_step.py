@@ -31,8 +31,9 @@ def measure(steps: int) -> dict:
     model = Clip(cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     images = torch.randn(256, 3, 64, 64)
-    text = torch.randint(0, 433, (256, 16))
-    text[:, -1] = 433
+    # Full-length captions (train.py trims each batch to its longest caption, usually shorter).
+    text = torch.randint(0, 433, (256, cfg.context_length))
+    text[:, -1] = cfg.eot_id
 
     def step() -> None:
         i, t, s = model(images, text)
@@ -43,11 +44,11 @@ def measure(steps: int) -> dict:
 
     step()
     step()  # warm-up: first steps allocate and tune
-    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.time()
+    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     for _ in range(steps):
         step()
     r1 = resource.getrusage(resource.RUSAGE_SELF)
-    return {"wall_per_step_s": round((time.time() - t0) / steps, 3), "user_s": round(r1.ru_utime - r0.ru_utime, 1),
+    return {"wall_per_step_s": round((time.perf_counter() - t0) / steps, 3), "user_s": round(r1.ru_utime - r0.ru_utime, 1),
             "kernel_s": round(r1.ru_stime - r0.ru_stime, 1)}
 
 
@@ -64,7 +65,9 @@ def main() -> None:
     base_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     for name, env in (("glibc", base_env), ("tcmalloc", {**base_env, "LD_PRELOAD": TCMALLOC})):
         out = subprocess.run([sys.executable, __file__, "--child", "--steps", str(args.steps)], env=env,
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"{name}: the timing run failed:\n{out.stderr}")
         print(name, out.stdout.strip())
 
 

@@ -141,6 +141,8 @@ async function main(): Promise<void> {
   const minSide = Number(values['min-side']);
   const maxSide = Number(values['max-side']);
   const concurrency = Number(values.concurrency);
+  const varied = Number(values.varied);
+  if (!(varied >= 0 && varied <= 1)) throw new Error(`build-dataset: --varied must be a share from 0 to 1, got "${values.varied}"`);
   const outDir = values.out as string;
   await mkdir(outDir, { recursive: true });
   const tok = await loadClipTokenizer(values.model as string, Number(values['context-length']));
@@ -156,12 +158,12 @@ async function main(): Promise<void> {
   // Evaluation splits first (small), so a training run can be checked early. --text-only rewrites
   // the training captions' ids only (same seed, same scenes), e.g. after a caption change.
   if (values['text-only']) {
-    await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide, Number(values.varied)), outDir, tok, concurrency, true);
+    await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide, varied), outDir, tok, concurrency, true);
     return;
   }
   rates.heldout = await renderSplit(heldoutPlan(Number(values['heldout-per-combo']), seed + 1000, minSide, maxSide), outDir, tok, concurrency);
   rates.generic = await renderSplit(genericPlan(Number(values.generic), seed + 2000, minSide, maxSide), outDir, tok, concurrency);
-  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide, Number(values.varied)), outDir, tok, concurrency, values['text-only']);
+  rates.train = await renderSplit(trainPlan(Number(values.train), Number(values.captions), seed, minSide, maxSide, varied), outDir, tok, concurrency, values['text-only']);
 
   const meta = {
     imageSize: IMAGE_SIZE,

@@ -76,17 +76,16 @@ TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
 
 
 def with_tcmalloc() -> None:
-    """Re-runs this script with tcmalloc preloaded (once; a no-op where it is absent or already loaded)."""
+    """Re-runs this command line (interpreter flags included) with tcmalloc preloaded: once, and not
+    where it is absent, already loaded, or SHOEBOX_TRAIN_MALLOC=glibc asks for glibc's malloc."""
     preload = os.environ.get("LD_PRELOAD", "")
     if "tcmalloc" in preload or not os.path.exists(TCMALLOC) or os.environ.get("SHOEBOX_TRAIN_MALLOC") == "glibc":
         return
     env = {**os.environ, "LD_PRELOAD": f"{TCMALLOC} {preload}".strip()}
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    os.execve(sys.executable, sys.orig_argv, env)
 
 
 def main(argv=None) -> None:
-    if argv is None:
-        with_tcmalloc()
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
@@ -197,4 +196,5 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
+    with_tcmalloc()
     main()

@@ -51,26 +51,33 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
   }
 });
 
-test('augment.py: share 0 changes nothing; otherwise values stay in 0..1, a zoom-out keeps the centre, and the seed fixes the result', { skip: python === null ? 'python3 with torch is not installed (apt install python3-torch)' : false, timeout: 60_000 }, () => {
+test('augment.py: share 0 changes nothing; otherwise values stay in 0..1, the seed fixes the result, and zoom-out and shift keep a centred square whole and smaller', { skip: python === null ? 'python3 with torch is not installed (apt install python3-torch)' : false, timeout: 60_000 }, () => {
   const check = `
 import sys, json; sys.path.insert(0, 'models/recipe')
 import torch
-from augment import augment
+from augment import augment, zoom_out_and_shift
 x = torch.rand(64, 3, 64, 64)
 same = augment(x, 0.0, torch.Generator().manual_seed(1))
 a = augment(x, 1.0, torch.Generator().manual_seed(2))
 b = augment(x, 1.0, torch.Generator().manual_seed(2))
-# A flat square in the middle of a flat frame: zoom-out, shift, blur, tone and noise keep the centre brighter.
-sq = torch.zeros(16, 3, 64, 64); sq[:, :, 24:40, 24:40] = 1.0
-s = augment(sq, 1.0, torch.Generator().manual_seed(3))
+grey = x.mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
+g = augment(grey, 1.0, torch.Generator().manual_seed(4))
+# A 16 x 16 white square in the middle of a black frame, through the geometric step alone.
+sq = torch.zeros(32, 3, 64, 64); sq[:, :, 24:40, 24:40] = 1.0
+z = zoom_out_and_shift(sq, torch.Generator().manual_seed(3))
+area = (z[:, 0] > 0.5).flatten(1).sum(dim=1).float()
 print(json.dumps({"identity": bool(torch.equal(same, x)), "changed": float((a - x).abs().mean()),
   "lo": float(a.min()), "hi": float(a.max()), "repeatable": bool(torch.equal(a, b)),
-  "centre": float(s[:, :, 30:34, 30:34].mean()), "corner": float(s[:, :, :6, :6].mean())}))
+  "greyStaysGrey": float((g[:, 0] - g[:, 1]).abs().max() + (g[:, 1] - g[:, 2]).abs().max()),
+  "minArea": float(area.min()), "maxArea": float(area.max()), "meanArea": float(area.mean())}))
 `;
   const r = JSON.parse(execFileSync(python as string, ['-c', check], { encoding: 'utf8' })) as Record<string, number | boolean>;
   assert.equal(r.identity, true);
   assert.ok((r.changed as number) > 0.01, `augmentation changed the images by only ${r.changed}`);
   assert.ok((r.lo as number) >= 0 && (r.hi as number) <= 1, `values out of 0..1: ${r.lo}..${r.hi}`);
   assert.equal(r.repeatable, true);
-  assert.ok((r.centre as number) > 0.6 && (r.corner as number) < 0.35, `centre ${r.centre}, corner ${r.corner}`);
+  assert.ok((r.greyStaysGrey as number) < 1e-6, `greyscale pictures got colour: ${r.greyStaysGrey}`);
+  // Zoom 0.8–1.0: the square's area is 0.64–1.0 of 256 px (a pixel either way at the edges), never cut.
+  assert.ok((r.minArea as number) >= 0.64 * 256 - 16 && (r.maxArea as number) <= 256 + 16, `areas ${r.minArea}..${r.maxArea}`);
+  assert.ok((r.meanArea as number) < 240, `zoom-out did not shrink the square on average (${r.meanArea} px)`);
 });

@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { COLOUR_RGB, Rng, renderSceneRaw, sampleScene, SHAPES, type SceneSpec } from '../../electron/core/synthetic/index.js';
 import { SHAPE_PATHS, shapePath } from '../../electron/core/synthetic/shapes.js';
 import type { SceneStyle } from '../../electron/core/synthetic/style.js';
@@ -39,6 +40,14 @@ test('shapePath at 0.5 is the standard shape, and other proportions change it', 
     const [lo, hi] = [shapePath(shape, 0), shapePath(shape, 1)];
     assert.ok(lo.d !== hi.d || lo.sx !== hi.sx || lo.sy !== hi.sy, `${shape}: proportions change nothing`);
   }
+});
+
+test('without `varied`, sampleScene draws exactly the scenes it drew before styles existed', () => {
+  // sha256 of these 300 specs, recorded with the generator of commit 3e35df0^ (before style.ts).
+  const rng = new Rng(42);
+  const specs = Array.from({ length: 300 }, () => sampleScene(rng, { minSide: 96, maxSide: 400 }));
+  const digest = createHash('sha256').update(JSON.stringify(specs)).digest('hex');
+  assert.equal(digest, '7182957c4759bb1228fac64494c8ff77a32c9e60b94b01e79c0cf490f5ab8245');
 });
 
 test('without `varied` no style is drawn, and the standard style renders byte-identically to none', async () => {

@@ -20,7 +20,7 @@ function jitter(rng: Rng, [r, g, b]: RGB, amount: number): RGB {
   return [r + d + rng.range(-3, 3), g + d + rng.range(-3, 3), b + d + rng.range(-3, 3)];
 }
 
-function shade([r, g, b]: RGB, f: number): RGB {
+export function shade([r, g, b]: RGB, f: number): RGB {
   return [r * f, g * f, b * f];
 }
 

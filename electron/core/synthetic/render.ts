@@ -6,7 +6,7 @@
 // Buffer (typed by overloads); renderSceneRaw / renderSceneEncoded are the same, split by type.
 
 import sharp from 'sharp';
-import { backgroundSvg, rgb, type RGB } from './backgrounds.js';
+import { backgroundSvg, rgb, shade, type RGB } from './backgrounds.js';
 import { applyPhotoEffects } from './photo-effects.js';
 import { Rng } from './rng.js';
 import type { SceneSpec } from './scene.js';
@@ -72,7 +72,7 @@ function objectSvg(spec: SceneSpec, obj: SceneSpec['layout']['objects'][number],
   // By default a soft shadow and a mid-grey outline on every object, whatever its colour, so
   // white objects stay visible on snow and black ones at night; a style may drop or change them.
   const outline = style?.outline ?? 'grey';
-  const strokeColour = outline === 'grey' ? 'rgb(128,128,128)' : outline === 'dark' ? rgb([fill[0] * 0.45, fill[1] * 0.45, fill[2] * 0.45]) : 'rgb(250,250,250)';
+  const strokeColour = outline === 'grey' ? 'rgb(128,128,128)' : outline === 'dark' ? rgb(shade(fill, 0.45)) : 'rgb(250,250,250)';
   const strokeAttrs = outline === 'none' ? '' : ` stroke="${strokeColour}" stroke-width="${stroke.toFixed(4)}" stroke-linejoin="round"`;
   let paint = rgb(fill);
   let defs = '';
@@ -82,7 +82,7 @@ function objectSvg(spec: SceneSpec, obj: SceneSpec['layout']['objects'][number],
     const [x1, y1, x2, y2] = [0.5 - Math.cos(a) / 2, 0.5 - Math.sin(a) / 2, 0.5 + Math.cos(a) / 2, 0.5 + Math.sin(a) / 2].map((v) => v.toFixed(3));
     const k = style.shading;
     const light = rgb([fill[0] + (255 - fill[0]) * k, fill[1] + (255 - fill[1]) * k, fill[2] + (255 - fill[2]) * k]);
-    defs = `<defs><linearGradient id="o${id}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"><stop offset="0" stop-color="${light}"/><stop offset="1" stop-color="${rgb([fill[0] * (1 - k), fill[1] * (1 - k), fill[2] * (1 - k)])}"/></linearGradient></defs>`;
+    defs = `<defs><linearGradient id="o${id}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"><stop offset="0" stop-color="${light}"/><stop offset="1" stop-color="${rgb(shade(fill, 1 - k))}"/></linearGradient></defs>`;
     paint = `url(#o${id})`;
   }
   const shadow = (style?.shadow ?? true) ? `<path d="${d}" transform="${place(r * 0.06, r * 0.08)}" fill="black" opacity="0.28"/>` : '';

@@ -4,7 +4,7 @@
 // from a seeded Rng; the same Rng state always gives the same spec.
 
 import type { Rng } from './rng.js';
-import { sampleStyle, styledRotationSpread, type SceneStyle } from './style.js';
+import { sampleStyle, type SceneStyle } from './style.js';
 import {
   BACKGROUNDS,
   COLOURS,
@@ -102,7 +102,7 @@ export interface SampleOptions {
  */
 function radiusRange(size: Size, totalObjects: number, varied: boolean): readonly [number, number] {
   if (varied) {
-    // Still far apart: the largest small object is 0.6 of the smallest large one.
+    // Still far apart: with the ±5 % jitter per object, a small one is at most 0.69 of a large one's radius.
     if (size === 'small') return [0.065, 0.1];
     return totalObjects >= 3 ? [0.16, 0.2] : totalObjects === 2 ? [0.17, 0.24] : [0.17, 0.3];
   }
@@ -231,28 +231,23 @@ function placeObjects(rng: Rng, groups: ObjectGroup[], width: number, height: nu
       x: (offX + cx * short) / width,
       y: (offY + cy * short) / height,
       radius: radius * scale,
-      rotation: varied ? rng.range(-1, 1) * styledRotationSpread(shape) : sampleRotation(rng, shape),
+      rotation: sampleRotation(rng, shape, varied),
       colourJitter: [rng.int(-10, 10), rng.int(-10, 10), rng.int(-10, 10)] as const,
     };
   });
 }
 
-/** Rotations that keep each shape's name obvious: a cross stays a plus sign, a heart stays upright. */
-function sampleRotation(rng: Rng, shape: Shape): number {
-  switch (shape) {
-    case 'circle':
-      return 0;
-    case 'square':
-      return rng.range(-25, 25);
-    case 'triangle':
-      return rng.range(-40, 40);
-    case 'star':
-      return rng.range(-36, 36);
-    case 'heart':
-      return rng.range(-20, 20);
-    case 'cross':
-      return rng.range(-15, 15);
-  }
+/**
+ * Rotation ranges (± degrees) that keep each shape's name obvious: a cross stays a plus sign, a
+ * heart stays upright. Stars cover every orientation at ±36 (five-fold symmetry); with a style,
+ * squares do too (±45) and crosses lean a little more.
+ */
+const ROTATION_SPREAD: Record<Shape, number> = { circle: 0, square: 25, triangle: 40, star: 36, heart: 20, cross: 15 };
+const STYLED_ROTATION_SPREAD: Record<Shape, number> = { ...ROTATION_SPREAD, square: 45, cross: 20 };
+
+function sampleRotation(rng: Rng, shape: Shape, varied: boolean): number {
+  const spread = (varied ? STYLED_ROTATION_SPREAD : ROTATION_SPREAD)[shape];
+  return spread === 0 ? 0 : rng.range(-spread, spread);
 }
 
 function sampleLighting(rng: Rng): Lighting {

@@ -61,11 +61,13 @@ function roundedSquare(h: number, rc: number): string {
  * The shape with other proportions, for training variety (style.ts): `p` in 0..1, 0.5 gives
  * SHAPE_PATHS exactly (plus a scale of 1 1). Stars get thinner or fatter points (inner radius
  * 0.30–0.60), crosses thinner or fatter arms (half-thickness 0.17–0.45), squares rounder corners
- * (above 0.5) or a little oblong (below), triangles and hearts are squashed or stretched by up to ±15 %, circles become slight ovals
+ * (above 0.5) or a little oblong (below), triangles, hearts and circles are squashed by up to 15 % in one axis
  * (returned as an extra x/y scale, so the outline stays a clean curve).
  */
 export function shapePath(shape: Shape, p: number): { d: string; sx: number; sy: number } {
   const d = p - 0.5; // -0.5..0.5
+  // A stretch is taken out of the other axis, so no shape reaches further than its standard self.
+  const squash = (sx: number, sy: number) => ({ sx: sx / Math.max(sx, sy), sy: sy / Math.max(sx, sy) });
   switch (shape) {
     case 'star':
       return { d: polygon(starPoints(0.45 + d * 0.3)), sx: 1, sy: 1 };
@@ -75,10 +77,10 @@ export function shapePath(shape: Shape, p: number): { d: string; sx: number; sy:
       // Above 0.5 rounder corners, below a little oblong.
       return { d: roundedSquare(0.8, Math.max(0, d) * 2 * 0.3), sx: 1, sy: 1 + Math.min(0, d) * 0.3 };
     case 'triangle':
-      return { d: SHAPE_PATHS.triangle, sx: 1, sy: 1 + d * 0.3 };
+      return { d: SHAPE_PATHS.triangle, ...squash(1, 1 + d * 0.3) };
     case 'heart':
-      return { d: SHAPE_PATHS.heart, sx: 1 + d * 0.3, sy: 1 };
+      return { d: SHAPE_PATHS.heart, ...squash(1 + d * 0.3, 1) };
     case 'circle':
-      return { d: SHAPE_PATHS.circle, sx: 1 + d * 0.16, sy: 1 - d * 0.16 };
+      return { d: SHAPE_PATHS.circle, ...squash(1 + d * 0.16, 1 - d * 0.16) };
   }
 }

@@ -23,7 +23,10 @@ export interface SceneStyle {
   backgroundDetail: boolean;
 }
 
-/** Draws a style; consumes rng only here, so scenes sampled without a style are unchanged. */
+/**
+ * Draws a style. sampleScene calls it (and draws the wider sizes, rotations and JPEG qualities) only
+ * when asked for variety, so scenes sampled without it take exactly the draws they always did.
+ */
 export function sampleStyle(rng: Rng, groups: number): SceneStyle {
   return {
     proportions: Array.from({ length: groups }, () => rng.range(0, 1)),
@@ -34,10 +37,4 @@ export function sampleStyle(rng: Rng, groups: number): SceneStyle {
     shadingAngle: rng.range(0, 360),
     backgroundDetail: rng.next() < 0.5,
   };
-}
-
-/** Rotation ranges (degrees) that keep each shape's name obvious, wider with a style for stars and squares. */
-export function styledRotationSpread(shape: Shape): number {
-  const spread: Record<Shape, number> = { circle: 0, square: 45, triangle: 40, star: 36, heart: 20, cross: 20 };
-  return spread[shape];
 }
