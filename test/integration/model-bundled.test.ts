@@ -1,6 +1,7 @@
 // The bundled shoebox-mini model, loaded through the app's path: its manifest's checksums hold, and
-// it classifies freshly rendered scenes of colour–shape pairs it never saw in training (zero-shot).
-// The floor sits a little below the figure measured in models/shoebox-mini/EVAL.md.
+// it classifies freshly rendered scenes of colour–shape pairs it never saw in training (zero-shot),
+// also when another renderer draws them (the shift set). The floors sit a little below the figures
+// measured on the same draws.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
