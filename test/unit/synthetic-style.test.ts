@@ -16,6 +16,7 @@ const STANDARD: SceneStyle = {
   shading: 0,
   shadingAngle: 0,
   backgroundDetail: true,
+  otherView: false,
 };
 
 function withStyle(spec: SceneSpec, change: Partial<SceneStyle>): SceneSpec {
@@ -98,6 +99,7 @@ test('each part of a style changes the picture, and the object keeps its colour'
     { shadow: false },
     { shading: 0.3, shadingAngle: 45 },
     { backgroundDetail: false },
+    { otherView: true },
   ];
   for (const change of changes) {
     const raw = await renderSceneRaw(withStyle(spec, change));
@@ -114,4 +116,30 @@ test('each part of a style changes the picture, and the object keeps its colour'
   const plain = await renderSceneRaw(withStyle({ ...spec, layout: { ...spec.layout, objects: [] } }, { backgroundDetail: false }));
   const textured = await renderSceneRaw(withStyle({ ...spec, layout: { ...spec.layout, objects: [] } }, {}));
   assert.ok(texture(plain.data, plain.width) < texture(textured.data, textured.width) / 2);
+});
+
+test("the other views keep each place's colours: dark night, white snow, green lawn, sand, a light wall", async () => {
+  const rng = new Rng(21);
+  const seen = new Set<string>();
+  while (seen.size < 5) {
+    const base = sampleScene(rng, { minSide: 160, maxSide: 160, varied: true });
+    const lighting = { ...base.layout.lighting, brightness: 0, contrast: 1, tint: [1, 1, 1] as const, gradientStrength: 0, vignette: 0 };
+    const spec = withStyle({ ...base, layout: { ...base.layout, objects: [], noise: 0, blur: 0, lighting } }, { otherView: true });
+    const { data } = await renderSceneRaw(spec);
+    const standard = await renderSceneRaw(withStyle(spec, { otherView: false }));
+    assert.ok(!data.equals(standard.data), `${spec.background}: the other view draws the standard one`);
+    // Mean colour of the lower half, where the ground (or the night sky's foot) is, and the share of
+    // sand-coloured pixels in the whole frame.
+    const mean = [0, 0, 0];
+    const half = data.length / 2 - ((data.length / 2) % 3);
+    for (let i = half; i < data.length; i += 3) for (let c = 0; c < 3; c++) mean[c]! += data[i + c]! / ((data.length - half) / 3);
+    let sand = 0;
+    for (let i = 0; i < data.length; i += 3) if (data[i]! > data[i + 2]! + 40 && data[i]! > 180) sand++;
+    const [r, g, b] = mean as [number, number, number];
+    const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+    const sandShare = sand / (data.length / 3);
+    const ok = { night: luma < 60, snow: luma > 170 && b >= r, grass: g > r + 20 && g > b + 20, beach: sandShare > 0.5, wall: luma > 110 }[spec.background];
+    assert.ok(ok, `${spec.background}: lower half averages rgb(${mean.map(Math.round).join(',')}), sand ${sandShare.toFixed(2)}`);
+    seen.add(spec.background);
+  }
 });

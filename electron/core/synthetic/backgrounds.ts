@@ -15,7 +15,7 @@ export function rgb([r, g, b]: RGB): string {
   return `rgb(${c(r)},${c(g)},${c(b)})`;
 }
 
-function jitter(rng: Rng, [r, g, b]: RGB, amount: number): RGB {
+export function jitter(rng: Rng, [r, g, b]: RGB, amount: number): RGB {
   const d = rng.range(-amount, amount); // shared: brighter or darker, same hue
   return [r + d + rng.range(-3, 3), g + d + rng.range(-3, 3), b + d + rng.range(-3, 3)];
 }
@@ -24,9 +24,9 @@ export function shade([r, g, b]: RGB, f: number): RGB {
   return [r * f, g * f, b * f];
 }
 
-const n = (v: number) => v.toFixed(1);
+export const n = (v: number) => v.toFixed(1);
 
-function verticalGradient(id: string, stops: Array<[number, RGB]>): string {
+export function verticalGradient(id: string, stops: Array<[number, RGB]>): string {
   const s = stops.map(([o, c]) => `<stop offset="${o}" stop-color="${rgb(c)}"/>`).join('');
   return `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${s}</linearGradient>`;
 }
@@ -40,7 +40,7 @@ function fade(id: string, colour: RGB, opacity: number): string {
 }
 
 /** A wavy line across the frame at height y (pixels), as path commands from left to right. */
-function wavyLine(rng: Rng, w: number, y: number, amp: number): string {
+export function wavyLine(rng: Rng, w: number, y: number, amp: number): string {
   const segments = 6;
   const phase = rng.range(0, Math.PI * 2);
   const freq = rng.range(1.5, 3);

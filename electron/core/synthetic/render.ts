@@ -7,6 +7,7 @@
 
 import sharp from 'sharp';
 import { backgroundSvg, rgb, shade, type RGB } from './backgrounds.js';
+import { otherViewSvg } from './backgrounds-other.js';
 import { applyPhotoEffects } from './photo-effects.js';
 import { Rng } from './rng.js';
 import type { SceneSpec } from './scene.js';
@@ -91,8 +92,9 @@ function objectSvg(spec: SceneSpec, obj: SceneSpec['layout']['objects'][number],
 
 /** The scene as an SVG document of exactly width × height pixels. */
 function sceneSvg(spec: SceneSpec, width: number, height: number): string {
-  const detail = spec.layout.style?.backgroundDetail ?? true;
-  const parts: string[] = [backgroundSvg(spec.background, new Rng(spec.layout.detailSeed), width, height, detail)];
+  const style = spec.layout.style;
+  const draw = style?.otherView ? otherViewSvg : backgroundSvg;
+  const parts: string[] = [draw(spec.background, new Rng(spec.layout.detailSeed), width, height, style?.backgroundDetail ?? true)];
   spec.layout.objects.forEach((obj, i) => parts.push(objectSvg(spec, obj, width, height, i)));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }

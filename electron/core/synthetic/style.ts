@@ -2,7 +2,7 @@
 // what it shows. Without a style a scene renders exactly as before (the demo library, the tests'
 // fixtures and the benchmarks stay byte-identical); with one, shapes change proportions, the grey
 // outline and drop shadow may go or change, objects may be shaded, and the background may lose its
-// texture. The point is that the model learns "star" and "grass" rather than this renderer's habits.
+// texture or be seen another way. The point is that the model learns "star" and "grass" rather than this renderer's habits.
 
 import type { Rng } from './rng.js';
 import type { Shape } from './vocabulary.js';
@@ -21,6 +21,8 @@ export interface SceneStyle {
   shadingAngle: number;
   /** false: the background without its texture marks (blades, specks, flakes, stars, joints). */
   backgroundDetail: boolean;
+  /** The place from another viewpoint or in other weather (backgrounds-other.ts). */
+  otherView: boolean;
 }
 
 /**
@@ -36,5 +38,6 @@ export function sampleStyle(rng: Rng, groups: number): SceneStyle {
     shading: rng.next() < 0.5 ? 0 : rng.range(0.08, 0.3),
     shadingAngle: rng.range(0, 360),
     backgroundDetail: rng.next() < 0.5,
+    otherView: rng.next() < 0.4,
   };
 }
