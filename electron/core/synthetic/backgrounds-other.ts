@@ -2,7 +2,7 @@
 // backgrounds.ts draws each place in one composition (a beach always has sky, sea and sand in bands;
 // grass always fills the frame), so a model trained on it alone can learn the composition instead of
 // the place: sand seen from above, a lawn under a sky or snow under cloud were taken for a wall.
-// Here: beach = sand from above with the sea along one edge; grass = a lawn below a treeline and
+// Here: beach = sand from above with the sea along one edge; grass = a lawn from above or below a treeline and
 // sky; snow = a snowfield under an overcast sky with distant dark trees; night = a dark sky over
 // the black outline of hills; wall = a two-tone painted wall with a dado rail. `detail` adds the
 // same kinds of texture marks as backgrounds.ts. Nothing here is round, so it never reads as an object.
@@ -47,6 +47,7 @@ function beach(rng: Rng, w: number, h: number, detail: boolean): string {
 
 function grass(rng: Rng, w: number, h: number, detail: boolean): string {
   const lawn = jitter(rng, [85, 150, 55], 12);
+  if (rng.next() < 0.5) return lawnFromAbove(rng, w, h, detail, lawn);
   const skyLine = h * rng.range(0.12, 0.3);
   const trees = skyLine + h * rng.range(0.04, 0.08);
   let out =
@@ -56,6 +57,23 @@ function grass(rng: Rng, w: number, h: number, detail: boolean): string {
     `<path d="${wavyLine(rng, w, skyLine, h * 0.03)}L${w} ${h}L0 ${h}Z" fill="${rgb(jitter(rng, [35, 70, 35], 8))}"/>` +
     `<rect y="${n(trees)}" width="${w}" height="${n(h - trees)}" fill="url(#gl)"/>`;
   if (detail) out += `<path d="${blades(rng, w, trees, h * 1.02, 700, Math.min(w, h) * 0.035)}" fill="${rgb(shade(lawn, 0.75))}"/>`;
+  return out;
+}
+
+/** A lawn filling the frame, seen from above: a shallow gradient and a few broad bands a shade
+ *  lighter or darker (mowing, sun and shade), with no sky and no texture but the optional blades. */
+function lawnFromAbove(rng: Rng, w: number, h: number, detail: boolean, lawn: RGB): string {
+  const angle = rng.range(-60, 60);
+  let bands = '';
+  for (let i = rng.int(2, 4); i > 0; i--) {
+    const y = rng.range(-0.2, 1.0) * h;
+    const f = rng.next() < 0.5 ? rng.range(0.85, 0.93) : rng.range(1.07, 1.15);
+    bands += `<rect x="${n(-w)}" y="${n(y)}" width="${n(3 * w)}" height="${n(h * rng.range(0.08, 0.25))}" fill="${rgb(shade(lawn, f))}"/>`;
+  }
+  let out =
+    `<defs>${verticalGradient('la', [[0, shade(lawn, rng.range(0.9, 1.1))], [1, shade(lawn, rng.range(0.9, 1.1))]])}</defs>` +
+    `<rect width="${w}" height="${h}" fill="url(#la)"/><g transform="rotate(${n(angle)} ${n(w / 2)} ${n(h / 2)})">${bands}</g>`;
+  if (detail) out += `<path d="${blades(rng, w, 0, h * 1.02, 900, Math.min(w, h) * 0.03)}" fill="${rgb(shade(lawn, 0.78))}"/>`;
   return out;
 }
 
