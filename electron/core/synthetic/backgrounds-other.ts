@@ -1,11 +1,12 @@
 // The five places seen another way, for training variety only (style.ts `otherView`, issue 12).
 // backgrounds.ts draws each place in one composition (a beach always has sky, sea and sand in bands;
-// grass always fills the frame), so a model trained on it alone can learn the composition instead of
-// the place: sand seen from above, a lawn under a sky or snow under cloud were taken for a wall.
-// Here: beach = sand from above with the sea along one edge; grass = a lawn from above or below a treeline and
-// sky; snow = a snowfield under an overcast sky with distant dark trees; night = a dark sky over
-// the black outline of hills; wall = a two-tone painted wall with a dado rail. `detail` adds the
-// same kinds of texture marks as backgrounds.ts. Nothing here is round, so it never reads as an object.
+// grass always fills the frame with blades), so a model trained on it alone can learn the
+// composition instead of the place: on the shift set, flat lawns and sand seen from above were
+// mostly taken for a wall (models/README.md, "Robustness runs"). Here: beach = sand from above with
+// the sea along one edge; grass = a lawn from above, or below a treeline and sky; snow = a snowfield
+// under an overcast sky with distant dark trees; night = a dark sky over the black outline of hills;
+// wall = a two-tone painted wall with a dado rail. `detail` adds the same kinds of texture marks as
+// backgrounds.ts. Nothing here is round, so it never reads as an object.
 
 import { jitter, n, rgb, shade, verticalGradient, wavyLine, type RGB } from './backgrounds.js';
 import type { Rng } from './rng.js';

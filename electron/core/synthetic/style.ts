@@ -2,7 +2,8 @@
 // what it shows. Without a style a scene renders exactly as before (the demo library, the tests'
 // fixtures and the benchmarks stay byte-identical); with one, shapes change proportions, the grey
 // outline and drop shadow may go or change, objects may be shaded, and the background may lose its
-// texture or be seen another way. The point is that the model learns "star" and "grass" rather than this renderer's habits.
+// texture or be seen another way. The point is that the model learns "star" and "grass" rather than
+// this renderer's habits.
 
 import type { Rng } from './rng.js';
 import type { Shape } from './vocabulary.js';
