@@ -23,6 +23,12 @@ function withStyle(spec: SceneSpec, change: Partial<SceneStyle>): SceneSpec {
   return { ...spec, layout: { ...spec.layout, style: { ...STANDARD, ...change } } };
 }
 
+/** The scene without lighting, noise or blur, so its pixels are the drawing's own colours. */
+function withoutPhotoEffects(spec: SceneSpec): SceneSpec {
+  const lighting = { ...spec.layout.lighting, brightness: 0, contrast: 1, tint: [1, 1, 1] as const, gradientStrength: 0, vignette: 0 };
+  return { ...spec, layout: { ...spec.layout, lighting, noise: 0, blur: 0 } };
+}
+
 /** Mean absolute difference between horizontally adjacent pixels: how much fine texture a picture has. */
 function texture(data: Buffer, width: number): number {
   let sum = 0;
@@ -89,8 +95,7 @@ test('each part of a style changes the picture, and the object keeps its colour'
   while (base.groups[0]!.size !== 'large' || base.background !== 'grass') {
     base = sampleScene(rng, { onlyCombos: [['red', 'star']], allowHeldOut: true, maxGroups: 1, minSide: 240, maxSide: 240 });
   }
-  const lighting = { ...base.layout.lighting, brightness: 0, contrast: 1, tint: [1, 1, 1] as const, gradientStrength: 0, vignette: 0 };
-  const spec: SceneSpec = { ...base, layout: { ...base.layout, lighting, noise: 0, blur: 0 } };
+  const spec = withoutPhotoEffects(base);
   const standard = await renderSceneRaw(withStyle(spec, {}));
   const changes: Array<Partial<SceneStyle>> = [
     { proportions: [0] },
@@ -123,8 +128,8 @@ test("the other views keep each place's colours: dark night, white snow, green l
   const seen = new Set<string>();
   while (seen.size < 5) {
     const base = sampleScene(rng, { minSide: 160, maxSide: 160, varied: true });
-    const lighting = { ...base.layout.lighting, brightness: 0, contrast: 1, tint: [1, 1, 1] as const, gradientStrength: 0, vignette: 0 };
-    const spec = withStyle({ ...base, layout: { ...base.layout, objects: [], noise: 0, blur: 0, lighting } }, { otherView: true });
+    const plain = withoutPhotoEffects(base);
+    const spec = withStyle({ ...plain, layout: { ...plain.layout, objects: [] } }, { otherView: true });
     const { data } = await renderSceneRaw(spec);
     const standard = await renderSceneRaw(withStyle(spec, { otherView: false }));
     assert.ok(!data.equals(standard.data), `${spec.background}: the other view draws the standard one`);
