@@ -48,6 +48,9 @@ def parse_args(argv=None):
                    help="channels of a separate per-pixel colour stream; the trunk then sees luma only (0: RGB trunk)")
     p.add_argument("--grey-prob", type=float, default=0.25,
                    help="share of samples shown in greyscale with their colour-free caption (train.text-grey.i32)")
+    p.add_argument("--bf16", action="store_true",
+                   help="bfloat16 autocast for the forward pass, weights and optimizer kept in float32: about 2x faster "
+                        "steps on CPUs with AMX (Intel Xeon 4th generation and later), slower on CPUs without bfloat16")
     p.add_argument("--augment", type=float, default=0.0,
                    help="share of samples given augment.py's zoom, shift, blur, tone and noise (0: none)")
     return p.parse_args(argv)
@@ -171,8 +174,9 @@ def main(argv=None) -> None:
             progress = (time.time() - t_start) / budget_s
         for g in opt.param_groups:
             g["lr"] = lr_at(step, progress, args.lr, args.warmup)
-        i, t, scale = model(images, text)
-        loss = clip_loss(i, t, scale)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            i, t, scale = model(images, text)
+        loss = clip_loss(i.float(), t.float(), scale)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

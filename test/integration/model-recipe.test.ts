@@ -37,6 +37,14 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     const done = JSON.parse(log.trim().split('\n').at(-1) as string) as { event: string; steps: number };
     assert.equal(done.event, 'done');
     assert.equal(done.steps, 2);
+    // --bf16 (autocast forward, float32 weights): the same run trains and its loss stays finite.
+    const bf16Log = execFileSync(python as string, ['models/recipe/train.py', '--data', data, '--out', path.join(dir, 'run-bf16'),
+      '--steps', '2', '--batch', '8', '--eval-every', '2', '--warmup', '1', '--bf16'], { encoding: 'utf8' });
+    const bf16Lines = bf16Log.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; steps?: number; loss?: number });
+    assert.equal(bf16Lines.at(-1)?.event, 'done');
+    assert.equal(bf16Lines.at(-1)?.steps, 2);
+    const losses = bf16Lines.filter((l) => typeof l.loss === 'number').map((l) => l.loss as number);
+    assert.ok(losses.length > 0 && losses.every(Number.isFinite), `bf16 losses ${losses.join(', ')}`);
     execFileSync(python as string, ['models/recipe/export.py', '--checkpoint', path.join(run, 'checkpoint.pt'), '--out', model,
       '--fixture', path.join(dir, 'fixture'), '--data', data], { stdio: 'pipe' });
     const manifest = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
