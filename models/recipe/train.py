@@ -50,7 +50,7 @@ def parse_args(argv=None):
                    help="share of samples shown in greyscale with their colour-free caption (train.text-grey.i32)")
     p.add_argument("--bf16", action="store_true",
                    help="bfloat16 autocast for the forward pass, weights and optimizer kept in float32: about 2x faster "
-                        "steps on CPUs with AMX (Intel Xeon 4th generation and later), slower on CPUs without bfloat16")
+                        "steps on CPUs with AMX (Intel Xeon 4th generation and later); no gain to expect without bfloat16 units")
     p.add_argument("--augment", type=float, default=0.0,
                    help="share of samples given augment.py's zoom, shift, blur, tone and noise (0: none)")
     return p.parse_args(argv)
