@@ -32,14 +32,13 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     const tsx = path.resolve('node_modules/.bin/tsx');
     execFileSync(tsx, ['models/recipe/build-dataset.ts', '--out', data, '--model', model, '--train', '32', '--captions', '2',
       '--heldout-per-combo', '2', '--generic', '8', '--context-length', '24'], { stdio: 'pipe' });
-    const log = execFileSync(python as string, ['models/recipe/train.py', '--data', data, '--out', run, '--steps', '2',
-      '--batch', '8', '--eval-every', '2', '--warmup', '1'], { encoding: 'utf8' });
+    const tinyRun = ['models/recipe/train.py', '--data', data, '--steps', '2', '--batch', '8', '--eval-every', '2', '--warmup', '1'];
+    const log = execFileSync(python as string, [...tinyRun, '--out', run], { encoding: 'utf8' });
     const done = JSON.parse(log.trim().split('\n').at(-1) as string) as { event: string; steps: number };
     assert.equal(done.event, 'done');
     assert.equal(done.steps, 2);
     // --bf16 (autocast forward, float32 weights): the same run trains and its loss stays finite.
-    const bf16Log = execFileSync(python as string, ['models/recipe/train.py', '--data', data, '--out', path.join(dir, 'run-bf16'),
-      '--steps', '2', '--batch', '8', '--eval-every', '2', '--warmup', '1', '--bf16'], { encoding: 'utf8' });
+    const bf16Log = execFileSync(python as string, [...tinyRun, '--out', path.join(dir, 'run-bf16'), '--bf16'], { encoding: 'utf8' });
     const bf16Lines = bf16Log.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; steps?: number; loss?: number });
     assert.equal(bf16Lines.at(-1)?.event, 'done');
     assert.equal(bf16Lines.at(-1)?.steps, 2);
