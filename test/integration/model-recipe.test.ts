@@ -38,12 +38,32 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     assert.equal(done.event, 'done');
     assert.equal(done.steps, 2);
     // --bf16 (autocast forward, float32 weights): the same run trains and its loss stays finite.
-    const bf16Log = execFileSync(python as string, [...tinyRun, '--out', path.join(dir, 'run-bf16'), '--bf16'], { encoding: 'utf8' });
+    // --ema 0.5: the first step's weights are copied, each later step averaged in by half, so after
+    // two steps checkpoint-ema.pt holds the mean of step 1's weights (a one-step run with the same
+    // seed) and step 2's (checkpoint.pt).
+    const bf16Run = path.join(dir, 'run-bf16');
+    const bf16Log = execFileSync(python as string, [...tinyRun, '--out', bf16Run, '--bf16', '--ema', '0.5'], { encoding: 'utf8' });
     const bf16Lines = bf16Log.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; steps?: number; loss?: number });
     assert.equal(bf16Lines.at(-1)?.event, 'done');
     assert.equal(bf16Lines.at(-1)?.steps, 2);
     const losses = bf16Lines.filter((l) => typeof l.loss === 'number').map((l) => l.loss as number);
     assert.ok(losses.length > 0 && losses.every(Number.isFinite), `bf16 losses ${losses.join(', ')}`);
+    assert.ok(bf16Lines.some((l) => l.event === 'eval-ema'), 'the --ema run logs the average\'s figures');
+    const oneStep = path.join(dir, 'run-bf16-1');
+    execFileSync(python as string, [...tinyRun, '--steps', '1', '--out', oneStep, '--bf16', '--ema', '0.5'], { stdio: 'pipe' });
+    const compare = `
+import sys, json, torch
+load = lambda p: torch.load(p)["state_dict"]
+w1, w2, ema = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[3])
+floats = [k for k in w2 if w2[k].is_floating_point()]
+print(json.dumps({"keys": sorted(ema) == sorted(w2), "moved": sum(not torch.equal(w1[k], w2[k]) for k in floats),
+  "offMean": [k for k in floats if not torch.allclose(ema[k], (w1[k] + w2[k]) / 2, atol=1e-6)]}))`;
+    const ema = JSON.parse(execFileSync(python as string, ['-c', compare, path.join(oneStep, 'checkpoint.pt'),
+      path.join(bf16Run, 'checkpoint.pt'), path.join(bf16Run, 'checkpoint-ema.pt')], { encoding: 'utf8' })) as
+      { keys: boolean; moved: number; offMean: string[] };
+    assert.ok(ema.keys, 'checkpoint-ema.pt has the model\'s tensors');
+    assert.ok(ema.moved > 10, `step 2 changed only ${ema.moved} tensors`);
+    assert.deepEqual(ema.offMean, [], 'tensors of checkpoint-ema.pt that are not the mean of steps 1 and 2');
     execFileSync(python as string, ['models/recipe/export.py', '--checkpoint', path.join(run, 'checkpoint.pt'), '--out', model,
       '--fixture', path.join(dir, 'fixture'), '--data', data], { stdio: 'pipe' });
     const manifest = JSON.parse(await readFile(path.join(model, 'manifest.json'), 'utf8')) as { files: { path: string }[] };

@@ -44,6 +44,8 @@ export interface ShiftSetResult {
   byBackground: Record<string, number>;
   colourConfusions: Confusion[];
   shapeConfusions: Confusion[];
+  /** Most frequent wrong answers of the 5-way background prediction, pooled over the draws. */
+  backgroundConfusions: Confusion[];
 }
 
 interface Tally {
@@ -117,6 +119,7 @@ export async function evaluateShiftSet(model: OnnxClip, seeds: number[], perClas
     byBackground: rates(backgrounds, BACKGROUNDS),
     colourConfusions: topConfusions(colours, 4),
     shapeConfusions: topConfusions(shapes, 4),
+    backgroundConfusions: topConfusions(backgrounds, 4),
   };
 }
 
@@ -145,7 +148,7 @@ ${row('text → photo: "a photo of a {colour} {shape}" finds its picture in the 
 
 Colour × shape top-1 by colour (both draws): ${words(r.byColour)}.
 By shape: ${words(r.byShape)}.
-Background top-1 by background: ${words(r.byBackground)}.
+Background top-1 by background: ${words(r.byBackground)}; most frequent mistakes: ${confusions(r.backgroundConfusions)}.
 Most frequent mistakes of the 48-way prediction, colour: ${confusions(r.colourConfusions)}; shape: ${confusions(r.shapeConfusions)}.
 `;
 }
