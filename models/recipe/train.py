@@ -49,7 +49,7 @@ def parse_args(argv=None):
     p.add_argument("--grey-prob", type=float, default=0.25,
                    help="share of samples shown in greyscale with their colour-free caption (train.text-grey.i32)")
     p.add_argument("--bf16", action="store_true",
-                   help="bfloat16 autocast for the forward pass, weights and optimizer kept in float32: 2.2-2.4x faster "
+                   help="bfloat16 autocast for the forward pass, weights and optimizer kept in float32: 2.2-2.5x faster "
                         "steps on CPUs with bfloat16 units (measured on an Intel Xeon with AMX and an AMD EPYC with AVX-512 BF16; "
                         "bench_step.py --bf16 compares on yours)")
     p.add_argument("--ema", type=float, default=0.0,
