@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadClipTokenizer, type ClipTokenizer } from '../../electron/core/clip/tokenizer.js';
 import { captionsFor, canonicalCaption, renderScene, sampleScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
-import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, HELD_OUT_COMBOS } from '../../electron/core/synthetic/vocabulary.js';
+import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, HELD_OUT_COMBOS, SHAPES } from '../../electron/core/synthetic/vocabulary.js';
 import { clipPreprocessConfig, toModelPixels } from './pixels.js';
 import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, objectClassIndex, objectPrompts, OBJECT_TEMPLATES, probePrompts, BACKGROUND_TEMPLATES } from './zero-shot.js';
 
@@ -90,7 +90,11 @@ export function trainPlan(n: number, k: number, seed: number, minSide: number, m
     specs.push(spec);
     captions.push(captionsFor(spec, rng, k));
   }
-  return { name: 'train', specs, captions, labels: {} };
+  // The colour × shape class of each scene's first and second group (-1: none) and its background:
+  // train.py's --soft-targets finds from them which other images of a batch show a caption's objects in its place.
+  const groupClass = (g: number) => specs.map((s) => (s.groups[g] ? objectClassIndex(s.groups[g].colour, s.groups[g].shape) : -1));
+  const labels = { group0Class: groupClass(0), group1Class: groupClass(1), background: specs.map((s) => backgroundIndex(s.background)) };
+  return { name: 'train', specs, captions, labels };
 }
 
 /** Single-group scenes of the never-trained colour–shape pairs: the zero-shot test. */
@@ -175,6 +179,8 @@ async function main(): Promise<void> {
     sotId: tok.sotId,
     padId: tok.padId,
     objectClasses: OBJECT_CLASSES.length,
+    /** Object classes are colour-major, this many shapes per colour (train.py --soft-targets). */
+    objectShapes: SHAPES.length,
     objectTemplates: OBJECT_TEMPLATES.length,
     backgroundClasses: BACKGROUNDS.length,
     backgroundTemplates: BACKGROUND_TEMPLATES.length,

@@ -50,15 +50,19 @@ export function accuracy(predicted: number[], truth: number[]): number {
   return predicted.filter((p, i) => p === truth[i]).length / truth.length;
 }
 
-/** Text → image recall@k where text i describes image i (ties count against the query). */
-export function textToImageRecall(texts: Float32Array, images: Float32Array, dim: number, ks: number[]): Record<number, number> {
+/** For each text i, how many other images score at least as high as image i, which it describes (0: first). */
+export function textToImageRanks(texts: Float32Array, images: Float32Array, dim: number): number[] {
   const n = texts.length / dim;
-  const hits: Record<number, number> = Object.fromEntries(ks.map((k) => [k, 0]));
-  for (let t = 0; t < n; t++) {
+  return Array.from({ length: n }, (_, t) => {
     const own = dot(texts, t, images, t, dim);
     let rank = 0;
     for (let i = 0; i < n; i++) if (i !== t && dot(texts, t, images, i, dim) >= own) rank++;
-    for (const k of ks) if (rank < k) hits[k] = (hits[k] as number) + 1;
-  }
-  return Object.fromEntries(ks.map((k) => [k, (hits[k] as number) / n]));
+    return rank;
+  });
+}
+
+/** Text → image recall@k where text i describes image i (ties count against the query). */
+export function textToImageRecall(texts: Float32Array, images: Float32Array, dim: number, ks: number[]): Record<number, number> {
+  const ranks = textToImageRanks(texts, images, dim);
+  return Object.fromEntries(ks.map((k) => [k, ranks.filter((r) => r < k).length / ranks.length]));
 }

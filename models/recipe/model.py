@@ -175,8 +175,50 @@ class Clip(nn.Module):
         return i, t, self.logit_scale.exp().clamp(max=100.0)
 
 
-def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
-    """Symmetric cross-entropy over the N x N cosine-similarity matrix (CLIP Figure 3)."""
+def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor, partial: torch.Tensor | None = None,
+              soft: float = 0.0) -> torch.Tensor:
+    """Symmetric cross-entropy over the N x N cosine-similarity matrix (CLIP Figure 3).
+
+    With `partial` (bool [N captions, N images], from partial_matches) and `soft` > 0, a caption's
+    target is no longer its own image alone: a share `soft` of it is spread over the other images
+    that show the objects it names (and likewise an image's over such captions), so "a red circle"
+    is taught to rank a picture of three red circles above a picture of one red square. The plain
+    loss leaves that order to chance, and our model put the count first (models/README.md).
+    Multi-positive targets as in supervised contrastive learning (Khosla et al. 2020).
+    """
     logits = scale * i @ t.t()
     labels = torch.arange(i.shape[0])
-    return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2
+    if partial is None or soft <= 0:
+        return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2
+    eye = torch.eye(i.shape[0])
+
+    def targets(m: torch.Tensor) -> torch.Tensor:  # rows: whose target; m[r, c]: c partly matches r
+        k = m.sum(dim=1, keepdim=True)
+        spread = torch.where(k > 0, m / k.clamp(min=1), torch.zeros_like(m))
+        return torch.where(k > 0, (1 - soft) * eye + soft * spread, eye)
+
+    m = partial.float()
+    return (F.cross_entropy(logits, targets(m.t())) + F.cross_entropy(logits.t(), targets(m))) / 2
+
+
+def partial_matches(group_classes: torch.Tensor, backgrounds: torch.Tensor, grey: torch.Tensor, n_shapes: int,
+                    n_classes: int) -> torch.Tensor:
+    """bool [N, N]: [c, j] when image j (j != c) shows every object caption c names, in the same place.
+
+    group_classes: int [N, 2], the colour × shape class (colour-major, n_shapes per colour) of each
+    sample's groups, -1 for none; backgrounds: int [N]. A greyscale sample's caption has no colour
+    words, so it names shapes, and its image shows shapes only. Counts and sizes are left out on
+    purpose: a caption naming a red circle on the beach partly matches any beach picture with red
+    circles in it. The background is not: most captions name it, and without it the background
+    words lost their meaning (run s2 in models/README.md).
+    """
+    present = group_classes >= 0
+    cls = F.one_hot(group_classes.clamp(min=0), n_classes).float() * present.unsqueeze(-1)
+    classes = cls.sum(dim=1).clamp(max=1)  # [N, n_classes]
+    shapes = classes.view(-1, n_classes // n_shapes, n_shapes).amax(dim=1)  # [N, n_shapes]
+    shown_classes = classes * (~grey).float().unsqueeze(-1)  # a grey image shows no colour
+    named_classes = classes @ shown_classes.t() >= classes.sum(dim=1, keepdim=True)  # colour captions
+    named_shapes = shapes @ shapes.t() >= shapes.sum(dim=1, keepdim=True)  # greyscale captions
+    match = torch.where(grey.unsqueeze(1), named_shapes, named_classes)
+    same_place = backgrounds.unsqueeze(1) == backgrounds.unsqueeze(0)
+    return match & same_place & ~torch.eye(len(grey), dtype=torch.bool)

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from augment import augment  # noqa: E402
 from data import Dataset  # noqa: E402
 from evaluation import evaluate  # noqa: E402
-from model import Clip, ClipConfig, clip_loss  # noqa: E402
+from model import Clip, ClipConfig, clip_loss, partial_matches  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -55,6 +55,10 @@ def parse_args(argv=None):
     p.add_argument("--ema", type=float, default=0.0,
                    help="also keep an exponential moving average of the weights and BatchNorm statistics with this decay "
                         "per step (e.g. 0.999), written to checkpoint-ema.pt beside checkpoint.pt (0: none)")
+    p.add_argument("--soft-targets", type=float, default=0.0,
+                   help="share of each caption's (and image's) target spread over the other images (captions) of the "
+                        "batch showing the same colour-shape pairs on the same background, whatever their count or size "
+                        "(model.py's clip_loss; needs a dataset with group labels; 0: CLIP's one-hot targets)")
     p.add_argument("--augment", type=float, default=0.0,
                    help="share of samples given augment.py's zoom, shift, blur, tone and noise (0: none)")
     return p.parse_args(argv)
@@ -104,6 +108,9 @@ def main(argv=None) -> None:
     train = ds.split("train")
     if args.grey_prob > 0 and train.text_grey is None:
         sys.exit(f"{args.data}/train.text-grey.i32 is missing (rebuild the dataset with build-dataset.ts) or pass --grey-prob 0")
+    if args.soft_targets > 0 and ("background" not in train.labels or "objectShapes" not in ds.meta):
+        sys.exit(f"{args.data} has no group labels or shape count (rebuild with build-dataset.ts, --text-only is enough) "
+                 "or pass --soft-targets 0")
     heldout = ds.split("heldout")
     generic = ds.split("generic")
     meta = ds.meta
@@ -187,7 +194,11 @@ def main(argv=None) -> None:
             g["lr"] = lr_at(step, progress, args.lr, args.warmup)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             i, t, scale = model(images, text)
-        loss = clip_loss(i.float(), t.float(), scale)
+        partial = None
+        if args.soft_targets > 0:
+            groups = torch.stack([train.labels["group0Class"][idx], train.labels["group1Class"][idx]], dim=1)
+            partial = partial_matches(groups, train.labels["background"][idx], grey, meta["objectShapes"], n_obj)
+        loss = clip_loss(i.float(), t.float(), scale, partial, args.soft_targets)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -37,12 +37,14 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     const done = JSON.parse(log.trim().split('\n').at(-1) as string) as { event: string; steps: number };
     assert.equal(done.event, 'done');
     assert.equal(done.steps, 2);
-    // --bf16 (autocast forward, float32 weights): the same run trains and its loss stays finite.
+    // --bf16 (autocast forward, float32 weights) with --soft-targets (the dataset's group labels
+    // reach the loss): the same run trains and its loss stays finite.
     // --ema 0.5: the first step's weights are copied, each later step averaged in by half, so after
     // two steps checkpoint-ema.pt holds the mean of step 1's weights (a one-step run with the same
     // seed) and step 2's (checkpoint.pt).
     const bf16Run = path.join(dir, 'run-bf16');
-    const bf16Log = execFileSync(python as string, [...tinyRun, '--out', bf16Run, '--bf16', '--ema', '0.5'], { encoding: 'utf8' });
+    const bf16Soft = ['--bf16', '--ema', '0.5', '--soft-targets', '0.2'];
+    const bf16Log = execFileSync(python as string, [...tinyRun, '--out', bf16Run, ...bf16Soft], { encoding: 'utf8' });
     const bf16Lines = bf16Log.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; steps?: number; loss?: number });
     assert.equal(bf16Lines.at(-1)?.event, 'done');
     assert.equal(bf16Lines.at(-1)?.steps, 2);
@@ -50,7 +52,7 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     assert.ok(losses.length > 0 && losses.every(Number.isFinite), `bf16 losses ${losses.join(', ')}`);
     assert.ok(bf16Lines.some((l) => l.event === 'eval-ema'), 'the --ema run logs the average\'s figures');
     const oneStep = path.join(dir, 'run-bf16-1');
-    execFileSync(python as string, [...tinyRun, '--steps', '1', '--out', oneStep, '--bf16', '--ema', '0.5'], { stdio: 'pipe' });
+    execFileSync(python as string, [...tinyRun, '--steps', '1', '--out', oneStep, ...bf16Soft], { stdio: 'pipe' });
     const compare = `
 import sys, json, torch
 load = lambda p: torch.load(p)["state_dict"]
@@ -107,4 +109,44 @@ print(json.dumps({"identity": bool(torch.equal(same, x)), "changed": float((a - 
   // Zoom 0.8–1.0: the square's area is 0.64–1.0 of 256 px (a pixel either way at the edges), never cut.
   assert.ok((r.minArea as number) >= 0.64 * 256 - 16 && (r.maxArea as number) <= 256 + 16, `areas ${r.minArea}..${r.maxArea}`);
   assert.ok((r.meanArea as number) < 240, `zoom-out did not shrink the square on average (${r.meanArea} px)`);
+});
+
+test('--soft-targets: partial_matches finds the images that show what a caption names in its place, and clip_loss then favours them over unrelated images', { skip: python === null ? 'python3 with torch is not installed (apt install python3-torch)' : false, timeout: 60_000 }, () => {
+  const check = `
+import sys, json; sys.path.insert(0, 'models/recipe')
+import torch
+from model import clip_loss, partial_matches
+# Classes are colour-major, 6 shapes per colour: red circle 0, red square 1, blue circle 6.
+# Samples on the beach (0): a red circle; three red circles; a red circle and a blue circle; a red
+# square; a blue circle; the first scene again in greyscale (its caption "a circle"). Then a red
+# circle on the grass (1).
+groups = torch.tensor([[0, -1], [0, -1], [0, 6], [1, -1], [6, -1], [0, -1], [0, -1]])
+backgrounds = torch.tensor([0, 0, 0, 0, 0, 0, 1])
+grey = torch.tensor([False, False, False, False, False, True, False])
+m = partial_matches(groups, backgrounds, grey, 6, 48)
+# Caption 0 and the images of three red circles (1) and of a red square (3) at the same similarity:
+# the derivative of the loss says which of the two the targets pull towards caption 0.
+def grads(soft):
+    sim = torch.eye(7).mul(0.5).add(0.1).requires_grad_()
+    clip_loss(sim, torch.eye(7), torch.tensor(10.0), m, soft).backward()
+    return float(sim.grad[1, 0]), float(sim.grad[3, 0])
+plain, soft = grads(0.0), grads(0.2)
+e = torch.eye(7)
+print(json.dumps({"matches": m.int().tolist(), "plain": plain, "soft": soft,
+  "sameAtZero": float(clip_loss(e, e, torch.tensor(10.0), m, 0.0) - clip_loss(e, e, torch.tensor(10.0)))}))
+`;
+  const r = JSON.parse(execFileSync(python as string, ['-c', check], { encoding: 'utf8' })) as { matches: number[][]; plain: [number, number]; soft: [number, number]; sameAtZero: number };
+  assert.deepEqual(r.matches, [
+    [0, 1, 1, 0, 0, 0, 0], // "a red circle on the beach": the other red circles there, alone or with a blue circle; not the greyscale image nor the grass
+    [1, 0, 1, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0], // "a red circle and a blue circle": no other image shows both
+    [0, 0, 0, 0, 0, 0, 0],
+    [0, 0, 1, 0, 0, 0, 0],
+    [1, 1, 1, 0, 1, 0, 0], // "a circle on the beach" (greyscale): every beach image with a circle, whatever its colour
+    [0, 0, 0, 0, 0, 0, 0], // "a red circle on the grass": no other grass image
+  ]);
+  assert.equal(r.sameAtZero, 0, 'share 0 is CLIP\'s loss');
+  // CLIP's loss pushes both images away from caption 0 alike; with soft targets, the one showing red circles is pulled closer.
+  assert.ok(r.plain[0] > 0 && Math.abs(r.plain[0] - r.plain[1]) < 1e-6, `plain loss gradients ${r.plain}`);
+  assert.ok(r.soft[0] < 0 && r.soft[1] > 0, `soft-target gradients ${r.soft}`);
 });

@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, SHAPES } from '../../../electron/core/synthetic/vocabulary.js';
-import { accuracy, classEmbeddings, classify, textToImageRecall } from '../metrics.js';
+import { accuracy, classEmbeddings, classify, textToImageRanks, textToImageRecall } from '../metrics.js';
 import { loadOnnxClip, type OnnxClip } from '../onnx-model.js';
 import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, OBJECT_TEMPLATES, objectClassIndex, objectPrompts } from '../zero-shot.js';
 import { renderShiftJpeg } from './render.js';
@@ -46,6 +46,12 @@ export interface ShiftSetResult {
   shapeConfusions: Confusion[];
   /** Most frequent wrong answers of the 5-way background prediction, pooled over the draws. */
   backgroundConfusions: Confusion[];
+  /**
+   * Text → photo top-3 with every picture of a class taking its turn as the class's one picture
+   * (perClass sets of 48 per draw, pooled: 16 times the queries of the headline figure, so less
+   * noisy), overall and by the number of objects in the picture sought.
+   */
+  textToPhotoEveryPicture: { top3: number; byCount: Record<string, number> };
 }
 
 interface Tally {
@@ -83,7 +89,7 @@ export async function evaluateShiftSet(model: OnnxClip, seeds: number[], perClas
   const shapeClasses = await classEmbeddings(model, SHAPES.flatMap((s) => OBJECT_TEMPLATES.map((t) => t.replace('{}', s))), SHAPES.length);
   const bgClasses = await classEmbeddings(model, backgroundPrompts(BACKGROUND_PHRASES), BACKGROUNDS.length);
   const queries = await model.embedTexts(OBJECT_CLASSES.map((c) => `a photo of a ${c.name}`));
-  const [colours, shapes, backgrounds] = [tally(), tally(), tally()];
+  const [colours, shapes, backgrounds, t2pByCount] = [tally(), tally(), tally(), tally()];
   const draws: ShiftDraw[] = [];
   for (const seed of seeds) {
     const scenes = shiftScenes(seed, perClass);
@@ -97,9 +103,19 @@ export async function evaluateShiftSet(model: OnnxClip, seeds: number[], perClas
     });
     const bgPredicted = classify(images, bgClasses, model.dim);
     scenes.forEach((s, i) => count(backgrounds, s.background, BACKGROUNDS[bgPredicted[i]!]!));
-    // The first picture of each class, in class order, so picture i answers query i.
-    const firsts = new Float32Array(OBJECT_CLASSES.length * model.dim);
-    OBJECT_CLASSES.forEach((_, c) => firsts.set(images.subarray(c * perClass * model.dim, (c * perClass + 1) * model.dim), c * model.dim));
+    // The k-th picture of each class, in class order, so picture i answers query i; k = 0 is the headline figure.
+    const kth = (k: number): Float32Array => {
+      const set = new Float32Array(OBJECT_CLASSES.length * model.dim);
+      OBJECT_CLASSES.forEach((_, c) => set.set(images.subarray((c * perClass + k) * model.dim, (c * perClass + k + 1) * model.dim), c * model.dim));
+      return set;
+    };
+    const firsts = kth(0);
+    for (let k = 0; k < perClass; k++) {
+      textToImageRanks(queries, kth(k), model.dim).forEach((rank, c) => {
+        const objects = String(scenes[c * perClass + k]!.count);
+        count(t2pByCount, objects, rank < 3 ? objects : 'missed');
+      });
+    }
     draws.push({
       seed,
       images: scenes.length,
@@ -120,6 +136,11 @@ export async function evaluateShiftSet(model: OnnxClip, seeds: number[], perClas
     colourConfusions: topConfusions(colours, 4),
     shapeConfusions: topConfusions(shapes, 4),
     backgroundConfusions: topConfusions(backgrounds, 4),
+    textToPhotoEveryPicture: {
+      top3: [...t2pByCount.total.keys()].reduce((s, k) => s + (t2pByCount.right.get(k) ?? 0), 0) /
+        [...t2pByCount.total.values()].reduce((s, n) => s + n, 0),
+      byCount: rates(t2pByCount, ['1', '2', '3']),
+    },
   };
 }
 
@@ -150,6 +171,7 @@ Colour × shape top-1 by colour (both draws): ${words(r.byColour)}.
 By shape: ${words(r.byShape)}.
 Background top-1 by background: ${words(r.byBackground)}; most frequent mistakes: ${confusions(r.backgroundConfusions)}.
 Most frequent mistakes of the 48-way prediction, colour: ${confusions(r.colourConfusions)}; shape: ${confusions(r.shapeConfusions)}.
+Text → photo top-3 with each of a class's ${r.perClass} pictures in turn as its picture (both draws, ${r.perClass * 2} sets of 48): ${pct(r.textToPhotoEveryPicture.top3)}; by the number of objects in the picture sought: ${Object.entries(r.textToPhotoEveryPicture.byCount).map(([n, v]) => `${n} ${pct(v)}`).join(', ')}.
 `;
 }
 
