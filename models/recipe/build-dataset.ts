@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadClipTokenizer, type ClipTokenizer } from '../../electron/core/clip/tokenizer.js';
-import { captionsFor, canonicalCaption, renderScene, sampleScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
+import { captionsFor, canonicalCaption, placeCaptions, renderScene, sampleScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
 import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, HELD_OUT_COMBOS, SHAPES } from '../../electron/core/synthetic/vocabulary.js';
 import { clipPreprocessConfig, toModelPixels } from './pixels.js';
@@ -157,6 +157,9 @@ async function main(): Promise<void> {
   };
   await writeIds('object', objectPrompts());
   await writeIds('background', backgroundPrompts(BACKGROUND_PHRASES));
+  // Captions of each place alone, in BACKGROUNDS order, the same number each (train.py --place-captions).
+  const places = tok.encode(BACKGROUNDS.flatMap((b) => placeCaptions(b)), 'int32').ids;
+  await writeFile(path.join(outDir, 'places.text.i32'), Buffer.from(places.buffer, places.byteOffset, places.byteLength));
 
   const rates: Record<string, number> = {};
   // Evaluation splits first (small), so a training run can be checked early. --text-only rewrites

@@ -176,49 +176,70 @@ class Clip(nn.Module):
 
 
 def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor, partial: torch.Tensor | None = None,
-              soft: float = 0.0) -> torch.Tensor:
+              soft: float = 0.0, place_only: torch.Tensor | None = None) -> torch.Tensor:
     """Symmetric cross-entropy over the N x N cosine-similarity matrix (CLIP Figure 3).
 
-    With `partial` (bool [N captions, N images], from partial_matches) and `soft` > 0, a caption's
-    target is no longer its own image alone: a share `soft` of it is spread over the other images
-    that show the objects it names (and likewise an image's over such captions), so "a red circle"
+    With `partial` (weights [N captions, N images], from partial_matches) and `soft` > 0, a caption's
+    target is no longer its own image alone: up to a share `soft` of it is spread, by those weights,
+    over the other images that show the objects it names (and likewise an image's over such captions), so "a red circle"
     is taught to rank a picture of three red circles above a picture of one red square. The plain
     loss leaves that order to chance, and our model put the count first (models/README.md).
     Multi-positive targets as in supervised contrastive learning (Khosla et al. 2020).
+    A caption that names only the place (`place_only`, bool [N]) is as true of every image of that
+    place: its target is spread evenly over them, its own image included.
     """
     logits = scale * i @ t.t()
     labels = torch.arange(i.shape[0])
     if partial is None or soft <= 0:
         return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2
-    eye = torch.eye(i.shape[0])
-
-    def targets(m: torch.Tensor) -> torch.Tensor:  # rows: whose target; m[r, c]: c partly matches r
-        k = m.sum(dim=1, keepdim=True)
-        spread = torch.where(k > 0, m / k.clamp(min=1), torch.zeros_like(m))
-        return torch.where(k > 0, (1 - soft) * eye + soft * spread, eye)
-
     m = partial.float()
-    return (F.cross_entropy(logits, targets(m.t())) + F.cross_entropy(logits.t(), targets(m))) / 2
+    return (F.cross_entropy(logits, soft_targets(m.t(), soft)) + F.cross_entropy(logits.t(), caption_targets(m, soft, place_only))) / 2
 
 
-def partial_matches(group_classes: torch.Tensor, backgrounds: torch.Tensor, grey: torch.Tensor, n_shapes: int,
-                    n_classes: int) -> torch.Tensor:
-    """bool [N, N]: [c, j] when image j (j != c) shows every object caption c names, in the same place.
+def caption_targets(partial: torch.Tensor, soft: float, place_only: torch.Tensor | None = None) -> torch.Tensor:
+    """Each caption's target over the images: soft_targets, but even over its own image and its
+    matches for a caption of the place alone."""
+    targets = soft_targets(partial, soft)
+    if place_only is None:
+        return targets
+    even = (partial + torch.eye(len(partial))) / (partial.sum(dim=1, keepdim=True) + 1)
+    return torch.where(place_only.unsqueeze(1), even, targets)
 
-    group_classes: int [N, 2], the colour × shape class (colour-major, n_shapes per colour) of each
-    sample's groups, -1 for none; backgrounds: int [N]. A greyscale sample's caption has no colour
-    words, so it names shapes, and its image shows shapes only. Counts and sizes are left out on
+
+def soft_targets(partial: torch.Tensor, soft: float) -> torch.Tensor:
+    """Target distributions, one per row: partial[r, c] is how much column c partly matches row r.
+    Each partial match gets soft * weight / max(1, the row's total weight), the row's own sample the
+    rest, so a few weak matches (another place) take less than the whole share."""
+    k = partial.sum(dim=1, keepdim=True)
+    return torch.eye(partial.shape[0]) * (1 - soft * k.clamp(max=1)) + soft * partial / k.clamp(min=1)
+
+
+def partial_matches(named: torch.Tensor, shown: torch.Tensor, backgrounds: torch.Tensor, grey: torch.Tensor,
+                    n_shapes: int, n_classes: int, other_place: float = 0.0) -> torch.Tensor:
+    """float [N, N]: [c, j] > 0 when image j (j != c) shows every object caption c names; 1 in the
+    same place, `other_place` elsewhere (0 for a caption that names no object, only the place).
+
+    named, shown: int [N, 2], the colour × shape classes (colour-major, n_shapes per colour) that each
+    sample's caption names and that its image shows, -1 for none (they differ where train.py gave a
+    sample a caption of its place alone); backgrounds: int [N]. A greyscale sample's caption has no
+    colour words, so it names shapes, and its image shows shapes only. Counts and sizes are left out on
     purpose: a caption naming a red circle on the beach partly matches any beach picture with red
-    circles in it. The background is not: most captions name it, and without it the background
-    words lost their meaning (run s2 in models/README.md).
+    circles in it. The place weighs more: most captions name it, and with other places counted
+    alike the background words lost their meaning (run s2 in models/README.md).
     """
-    present = group_classes >= 0
-    cls = F.one_hot(group_classes.clamp(min=0), n_classes).float() * present.unsqueeze(-1)
-    classes = cls.sum(dim=1).clamp(max=1)  # [N, n_classes]
-    shapes = classes.view(-1, n_classes // n_shapes, n_shapes).amax(dim=1)  # [N, n_shapes]
-    shown_classes = classes * (~grey).float().unsqueeze(-1)  # a grey image shows no colour
-    named_classes = classes @ shown_classes.t() >= classes.sum(dim=1, keepdim=True)  # colour captions
-    named_shapes = shapes @ shapes.t() >= shapes.sum(dim=1, keepdim=True)  # greyscale captions
-    match = torch.where(grey.unsqueeze(1), named_shapes, named_classes)
+    def class_sets(groups: torch.Tensor) -> torch.Tensor:  # [N, n_classes] 0/1
+        one_hot = F.one_hot(groups.clamp(min=0), n_classes).float() * (groups >= 0).float().unsqueeze(-1)
+        return one_hot.sum(dim=1).clamp(max=1)
+
+    def shape_sets(classes: torch.Tensor) -> torch.Tensor:  # [N, n_shapes] 0/1
+        return classes.view(-1, n_classes // n_shapes, n_shapes).amax(dim=1)
+
+    says, has = class_sets(named), class_sets(shown)
+    has_in_colour = has * (~grey).float().unsqueeze(-1)  # a grey image shows no colour
+    named_classes = says @ has_in_colour.t() >= says.sum(dim=1, keepdim=True)  # colour captions
+    named_shapes = shape_sets(says) @ shape_sets(has).t() >= shape_sets(says).sum(dim=1, keepdim=True)  # greyscale captions
+    match = torch.where(grey.unsqueeze(1), named_shapes, named_classes) & ~torch.eye(len(grey), dtype=torch.bool)
     same_place = backgrounds.unsqueeze(1) == backgrounds.unsqueeze(0)
-    return match & same_place & ~torch.eye(len(grey), dtype=torch.bool)
+    names_objects = (named >= 0).any(dim=1).unsqueeze(1)
+    elsewhere = torch.where(names_objects, other_place, 0.0)
+    return match.float() * torch.where(same_place, 1.0, elsewhere)

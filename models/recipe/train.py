@@ -57,8 +57,15 @@ def parse_args(argv=None):
                         "per step (e.g. 0.999), written to checkpoint-ema.pt beside checkpoint.pt (0: none)")
     p.add_argument("--soft-targets", type=float, default=0.0,
                    help="share of each caption's (and image's) target spread over the other images (captions) of the "
-                        "batch showing the same colour-shape pairs on the same background, whatever their count or size "
+                        "batch showing the same colour-shape pairs, whatever their count or size (weighted by --soft-other-place) "
                         "(model.py's clip_loss; needs a dataset with group labels; 0: CLIP's one-hot targets)")
+    p.add_argument("--soft-other-place", type=float, default=0.0,
+                   help="with --soft-targets, the weight of an image showing the caption's objects on another "
+                        "background, against 1 for the same background (0: same background only)")
+    p.add_argument("--place-captions", type=float, default=0.0,
+                   help="share of samples whose caption names only their place (\"a photo on the beach\", "
+                        "build-dataset.ts's places.text.i32), its target spread evenly over the batch's images of that "
+                        "place; needs --soft-targets (0: none)")
     p.add_argument("--augment", type=float, default=0.0,
                    help="share of samples given augment.py's zoom, shift, blur, tone and noise (0: none)")
     return p.parse_args(argv)
@@ -111,6 +118,13 @@ def main(argv=None) -> None:
     if args.soft_targets > 0 and ("background" not in train.labels or "objectShapes" not in ds.meta):
         sys.exit(f"{args.data} has no group labels or shape count (rebuild with build-dataset.ts, --text-only is enough) "
                  "or pass --soft-targets 0")
+    places = None
+    if args.place_captions > 0:
+        places_file = os.path.join(args.data, "places.text.i32")
+        if args.soft_targets <= 0 or not os.path.exists(places_file):
+            sys.exit(f"--place-captions needs --soft-targets and {places_file} (rebuild with build-dataset.ts, --text-only is enough)")
+        ids = torch.from_numpy(np.fromfile(places_file, dtype=np.int32).astype(np.int64))
+        places = ids.view(ds.meta["backgroundClasses"], -1, ds.context_length)
     heldout = ds.split("heldout")
     generic = ds.split("generic")
     meta = ds.meta
@@ -180,6 +194,11 @@ def main(argv=None) -> None:
         text = train.text[idx, cap]
         if args.grey_prob > 0:
             text[grey] = train.text_grey[idx[grey], cap[grey]]
+        place_only = None
+        if places is not None:
+            place_only = torch.rand(args.batch, generator=gen) < args.place_captions
+            bg = train.labels["background"][idx[place_only]]
+            text[place_only] = places[bg, torch.randint(0, places.shape[1], (len(bg),), generator=gen)]
         # Causal attention: tokens after the end token cannot change its feature, so drop the
         # all-padding tail of the batch (same result, less work).
         eot_pos = (text == cfg.eot_id).to(torch.int32).argmax(dim=-1)
@@ -196,9 +215,11 @@ def main(argv=None) -> None:
             i, t, scale = model(images, text)
         partial = None
         if args.soft_targets > 0:
-            groups = torch.stack([train.labels["group0Class"][idx], train.labels["group1Class"][idx]], dim=1)
-            partial = partial_matches(groups, train.labels["background"][idx], grey, meta["objectShapes"], n_obj)
-        loss = clip_loss(i.float(), t.float(), scale, partial, args.soft_targets)
+            shown = torch.stack([train.labels["group0Class"][idx], train.labels["group1Class"][idx]], dim=1)
+            named = shown if place_only is None else torch.where(place_only.unsqueeze(1), -1, shown)
+            partial = partial_matches(named, shown, train.labels["background"][idx], grey, meta["objectShapes"], n_obj,
+                                      args.soft_other_place)
+        loss = clip_loss(i.float(), t.float(), scale, partial, args.soft_targets, place_only)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -38,12 +38,12 @@ test('recipe smoke run: dataset, 2 training steps, ONNX export, app-path inferen
     assert.equal(done.event, 'done');
     assert.equal(done.steps, 2);
     // --bf16 (autocast forward, float32 weights) with --soft-targets (the dataset's group labels
-    // reach the loss): the same run trains and its loss stays finite.
+    // and the place captions reach the loss): the same run trains and its loss stays finite.
     // --ema 0.5: the first step's weights are copied, each later step averaged in by half, so after
     // two steps checkpoint-ema.pt holds the mean of step 1's weights (a one-step run with the same
     // seed) and step 2's (checkpoint.pt).
     const bf16Run = path.join(dir, 'run-bf16');
-    const bf16Soft = ['--bf16', '--ema', '0.5', '--soft-targets', '0.2'];
+    const bf16Soft = ['--bf16', '--ema', '0.5', '--soft-targets', '0.2', '--soft-other-place', '0.1', '--place-captions', '0.3'];
     const bf16Log = execFileSync(python as string, [...tinyRun, '--out', bf16Run, ...bf16Soft], { encoding: 'utf8' });
     const bf16Lines = bf16Log.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; steps?: number; loss?: number });
     assert.equal(bf16Lines.at(-1)?.event, 'done');
@@ -115,15 +115,19 @@ test('--soft-targets: partial_matches finds the images that show what a caption 
   const check = `
 import sys, json; sys.path.insert(0, 'models/recipe')
 import torch
-from model import clip_loss, partial_matches
+from model import caption_targets, clip_loss, partial_matches, soft_targets
 # Classes are colour-major, 6 shapes per colour: red circle 0, red square 1, blue circle 6.
 # Samples on the beach (0): a red circle; three red circles; a red circle and a blue circle; a red
-# square; a blue circle; the first scene again in greyscale (its caption "a circle"). Then a red
-# circle on the grass (1).
-groups = torch.tensor([[0, -1], [0, -1], [0, 6], [1, -1], [6, -1], [0, -1], [0, -1]])
+# square whose caption names only the beach (--place-captions); a blue circle; the first scene
+# again in greyscale (its caption "a circle"). Then a red circle on the grass (1).
+shown = torch.tensor([[0, -1], [0, -1], [0, 6], [1, -1], [6, -1], [0, -1], [0, -1]])
+named = shown.clone(); named[3] = -1
+place_only = torch.tensor([False, False, False, True, False, False, False])
 backgrounds = torch.tensor([0, 0, 0, 0, 0, 0, 1])
 grey = torch.tensor([False, False, False, False, False, True, False])
-m = partial_matches(groups, backgrounds, grey, 6, 48)
+m = partial_matches(named, shown, backgrounds, grey, 6, 48)
+# --soft-other-place 0.1: the grass picture of a red circle counts a tenth for the beach captions that name objects.
+weak = partial_matches(named, shown, backgrounds, grey, 6, 48, 0.1)
 # Caption 0 and the images of three red circles (1) and of a red square (3) at the same similarity:
 # the derivative of the loss says which of the two the targets pull towards caption 0.
 def grads(soft):
@@ -132,19 +136,34 @@ def grads(soft):
     return float(sim.grad[1, 0]), float(sim.grad[3, 0])
 plain, soft = grads(0.0), grads(0.2)
 e = torch.eye(7)
-print(json.dumps({"matches": m.int().tolist(), "plain": plain, "soft": soft,
+r6 = lambda t: [round(float(x), 6) for x in t]
+print(json.dumps({"matches": m.int().tolist(), "weak": [r6(weak[3]), r6(weak[6])],
+  "grassTargets": r6(soft_targets(weak, 0.2)[6]), "greyTargets": r6(soft_targets(weak, 0.2)[5]),
+  "placeTargets": r6(caption_targets(weak, 0.2, place_only)[3]), "plain": plain, "soft": soft,
   "sameAtZero": float(clip_loss(e, e, torch.tensor(10.0), m, 0.0) - clip_loss(e, e, torch.tensor(10.0)))}))
 `;
-  const r = JSON.parse(execFileSync(python as string, ['-c', check], { encoding: 'utf8' })) as { matches: number[][]; plain: [number, number]; soft: [number, number]; sameAtZero: number };
+  const r = JSON.parse(execFileSync(python as string, ['-c', check], { encoding: 'utf8' })) as {
+    matches: number[][]; weak: number[][]; grassTargets: number[]; greyTargets: number[]; placeTargets: number[];
+    plain: [number, number]; soft: [number, number]; sameAtZero: number;
+  };
   assert.deepEqual(r.matches, [
     [0, 1, 1, 0, 0, 0, 0], // "a red circle on the beach": the other red circles there, alone or with a blue circle; not the greyscale image nor the grass
     [1, 0, 1, 0, 0, 0, 0],
     [0, 0, 0, 0, 0, 0, 0], // "a red circle and a blue circle": no other image shows both
-    [0, 0, 0, 0, 0, 0, 0],
+    [1, 1, 1, 0, 1, 1, 0], // "on the beach": every other beach picture, greyscale too
     [0, 0, 1, 0, 0, 0, 0],
     [1, 1, 1, 0, 1, 0, 0], // "a circle on the beach" (greyscale): every beach image with a circle, whatever its colour
     [0, 0, 0, 0, 0, 0, 0], // "a red circle on the grass": no other grass image
   ]);
+  const round = (xs: number[]) => xs.map((x) => Math.round(x * 1e6) / 1e6);
+  assert.deepEqual(r.weak, [[1, 1, 1, 0, 1, 1, 0], [0.1, 0.1, 0.1, 0, 0, 0, 0]], 'another place counts a tenth, but not for a caption of the place alone');
+  // The grass caption has weak matches only, 0.3 in all: each gets 0.2 × 0.1, its own image the rest.
+  assert.deepEqual(r.grassTargets, [0.02, 0.02, 0.02, 0, 0, 0, 0.94]);
+  // "a circle on the beach": four beach circles at 1 and the grass one at 0.1, 4.1 in all.
+  const full = 0.2 / 4.1;
+  assert.deepEqual(r.greyTargets, round([full, full, full, 0, full, 0.8, 0.1 * full]));
+  // "on the beach" is as true of the six beach pictures as of its own.
+  assert.deepEqual(r.placeTargets, round([1, 1, 1, 1, 1, 1, 0].map((x) => x / 6)));
   assert.equal(r.sameAtZero, 0, 'share 0 is CLIP\'s loss');
   // CLIP's loss pushes both images away from caption 0 alike; with soft targets, the one showing red circles is pulled closer.
   assert.ok(r.plain[0] > 0 && Math.abs(r.plain[0] - r.plain[1]) < 1e-6, `plain loss gradients ${r.plain}`);

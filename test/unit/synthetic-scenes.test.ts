@@ -9,6 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import {
   BACKGROUND_PHRASES,
+  BACKGROUNDS,
   COLOUR_RGB,
   COLOURS,
   HELD_OUT_COMBOS,
@@ -18,6 +19,7 @@ import {
   canonicalCaption,
   captionsFor,
   isHeldOut,
+  placeCaptions,
   renderScene,
   sampleScene,
   writeDemoLibrary,
@@ -191,5 +193,19 @@ test('writeDemoLibrary writes nested photos, the bad files and a manifest, deter
   } finally {
     await rm(dirA, { recursive: true, force: true });
     await rm(dirB, { recursive: true, force: true });
+  }
+});
+
+test('placeCaptions: the same number for every place, each naming its place and no colour or shape', () => {
+  const counts = BACKGROUNDS.map((b) => placeCaptions(b).length);
+  assert.ok(counts.every((n) => n === counts[0] && n > 0), `counts ${counts}`);
+  for (const b of BACKGROUNDS) {
+    const others = BACKGROUNDS.filter((o) => o !== b).flatMap((o) => placeCaptions(o));
+    for (const caption of placeCaptions(b)) {
+      assert.ok(!others.includes(caption), `"${caption}" also describes another place`);
+      const words = caption.split(' ');
+      assert.ok(!words.some((w) => (COLOURS as readonly string[]).includes(w) || (SHAPES as readonly string[]).includes(w)), `"${caption}" names an object`);
+    }
+    assert.ok(placeCaptions(b).some((c) => c.includes(BACKGROUND_PHRASES[b][0]!)), `${b}: its main phrase`);
   }
 });

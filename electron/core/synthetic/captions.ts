@@ -5,7 +5,7 @@
 
 import type { Rng } from './rng.js';
 import type { ObjectGroup, SceneSpec } from './scene.js';
-import { BACKGROUND_PHRASES, BACKGROUND_TAGS, SHAPE_PLURALS } from './vocabulary.js';
+import { BACKGROUND_PHRASES, BACKGROUND_TAGS, SHAPE_PLURALS, type Background } from './vocabulary.js';
 
 const NUMBER_WORDS = { 2: 'two', 3: 'three' } as const;
 
@@ -90,4 +90,13 @@ export function captionsFor(spec: SceneSpec, rng: Rng, n: number): string[] {
   }
   while (out.length < n) out.push(randomCaption(spec, rng));
   return out;
+}
+
+/**
+ * Every phrasing of a place with its objects left out ("a photo on the beach", "sand"): true of
+ * every scene of that place. The same number for each place (train.py's --place-captions).
+ */
+export function placeCaptions(background: Background): string[] {
+  const phrased = BACKGROUND_PHRASES[background].flatMap((p) => [p, `a photo ${p}`, `a picture ${p}`, `an image ${p}`, `a snapshot ${p}`]);
+  return [...phrased, ...BACKGROUND_TAGS[background]];
 }

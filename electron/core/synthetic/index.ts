@@ -4,6 +4,7 @@
 
 export {
   BACKGROUND_PHRASES,
+  BACKGROUNDS,
   COLOUR_RGB,
   COLOURS,
   HELD_OUT_COMBOS,
@@ -13,6 +14,6 @@ export {
 } from './vocabulary.js';
 export { Rng } from './rng.js';
 export { sampleScene, type SceneSpec } from './scene.js';
-export { canonicalCaption, captionsFor } from './captions.js';
+export { canonicalCaption, captionsFor, placeCaptions } from './captions.js';
 export { renderScene, renderSceneRaw } from './render.js';
 export { writeDemoLibrary, type DemoManifest } from './demo-library.js';
