@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, SHAPES } from '../../../electron/core/synthetic/vocabulary.js';
-import { accuracy, classEmbeddings, classify, textToImageRanks, textToImageRecall } from '../metrics.js';
+import { accuracy, classEmbeddings, classify, textToImageRanks } from '../metrics.js';
 import { loadOnnxClip, type OnnxClip } from '../onnx-model.js';
 import { backgroundIndex, backgroundPrompts, OBJECT_CLASSES, OBJECT_TEMPLATES, objectClassIndex, objectPrompts } from '../zero-shot.js';
 import { renderShiftJpeg } from './render.js';
@@ -109,13 +109,13 @@ export async function evaluateShiftSet(model: OnnxClip, seeds: number[], perClas
       OBJECT_CLASSES.forEach((_, c) => set.set(images.subarray((c * perClass + k) * model.dim, (c * perClass + k + 1) * model.dim), c * model.dim));
       return set;
     };
-    const firsts = kth(0);
-    for (let k = 0; k < perClass; k++) {
-      textToImageRanks(queries, kth(k), model.dim).forEach((rank, c) => {
+    const ranks = Array.from({ length: perClass }, (_, k) => textToImageRanks(queries, kth(k), model.dim));
+    ranks.forEach((byClass, k) =>
+      byClass.forEach((rank, c) => {
         const objects = String(scenes[c * perClass + k]!.count);
         count(t2pByCount, objects, rank < 3 ? objects : 'missed');
-      });
-    }
+      }),
+    );
     draws.push({
       seed,
       images: scenes.length,
@@ -124,7 +124,7 @@ export async function evaluateShiftSet(model: OnnxClip, seeds: number[], perClas
       shapeTop1: scenes.filter((s, i) => guess[i]!.shape === s.shape).length / scenes.length,
       shapePromptTop1: accuracy(classify(images, shapeClasses, model.dim), scenes.map((s) => SHAPES.indexOf(s.shape))),
       backgroundTop1: accuracy(bgPredicted, scenes.map((s) => backgroundIndex(s.background))),
-      textToPhotoTop3: textToImageRecall(queries, firsts, model.dim, [3])[3] as number,
+      textToPhotoTop3: ranks[0]!.filter((rank) => rank < 3).length / OBJECT_CLASSES.length,
     });
   }
   return {
