@@ -56,6 +56,8 @@ test('browser mode: Back, Forward and reload keep the search, the viewer and the
   await viewer.waitFor();
   assert.equal(await hash(), `#/search?q=a red circle&photo=${first}`);
   assert.equal(await search.inputValue(), 'a red circle');
+  // The dialog opens at once and names its photo when the photo's details have loaded.
+  await until(async () => (await viewer.getAttribute('data-photo-id')) !== null, 'the viewer to load its photo');
   assert.equal(await viewer.getAttribute('data-photo-id'), String(first), 'the viewer shows the photo the URL names');
 
   // Back closes the viewer, then leaves the search for the library; Forward returns to the search.
