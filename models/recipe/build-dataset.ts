@@ -11,7 +11,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadClipTokenizer, type ClipTokenizer } from '../../electron/core/clip/tokenizer.js';
 import { captionsFor, canonicalCaption, placeCaptions, renderScene, sampleScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
-import { nullPrompts } from '../../electron/core/search/relevance.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
 import { BACKGROUND_PHRASES, BACKGROUNDS, COLOURS, HELD_OUT_COMBOS, SHAPES } from '../../electron/core/synthetic/vocabulary.js';
 import { clipPreprocessConfig, toModelPixels } from './pixels.js';
@@ -48,21 +47,6 @@ const COLOUR_WORD = new RegExp(`\\b(${COLOURS.join('|')}) `, 'g');
  */
 export function withoutColours(caption: string): string {
   return caption.replace(COLOUR_WORD, '').replace(/\ban (?=[^aeiou])/g, 'a ');
-}
-
-/** Random letter strings matched to no image in training (train.py --null-captions). */
-const TRAINING_NULLS = 4096;
-const TRAINING_NULL_SEED = 7919;
-
-/**
- * Letter strings drawn as search draws its meaningless prompts, from another seed: search's own
- * are left out, so its floor is measured on strings the model never saw, and so is any string the
- * tokenizer has as one whole token (a word of the captions, such as "red").
- */
-export function trainingNullCaptions(tok: ClipTokenizer): string[] {
-  const searchOwn = new Set(nullPrompts());
-  const specials = (tok.sotId === undefined ? 0 : 1) + 1;
-  return nullPrompts(TRAINING_NULLS, TRAINING_NULL_SEED).filter((s) => !searchOwn.has(s) && tok.tokenize(s).length - specials > 1);
 }
 
 async function writeIds(file: string, tok: ClipTokenizer, texts: string[]): Promise<void> {
@@ -176,8 +160,6 @@ async function main(): Promise<void> {
   // Captions of each place alone, in BACKGROUNDS order, the same number each (train.py --place-captions).
   const places = tok.encode(BACKGROUNDS.flatMap((b) => placeCaptions(b)), 'int32').ids;
   await writeFile(path.join(outDir, 'places.text.i32'), Buffer.from(places.buffer, places.byteOffset, places.byteLength));
-  const nulls = tok.encode(trainingNullCaptions(tok), 'int32').ids;
-  await writeFile(path.join(outDir, 'nulls.text.i32'), Buffer.from(nulls.buffer, nulls.byteOffset, nulls.byteLength));
 
   const rates: Record<string, number> = {};
   // Evaluation splits first (small), so a training run can be checked early. --text-only rewrites

@@ -176,8 +176,7 @@ class Clip(nn.Module):
 
 
 def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor, partial: torch.Tensor | None = None,
-              soft: float = 0.0, place_only: torch.Tensor | None = None,
-              nulls: torch.Tensor | None = None) -> torch.Tensor:
+              soft: float = 0.0, place_only: torch.Tensor | None = None) -> torch.Tensor:
     """Symmetric cross-entropy over the N x N cosine-similarity matrix (CLIP Figure 3).
 
     With `partial` (weights [N captions, N images], from partial_matches) and `soft` > 0, a caption's
@@ -188,25 +187,13 @@ def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor, partial: to
     Multi-positive targets as in supervised contrastive learning (Khosla et al. 2020).
     A caption that names only the place (`place_only`, bool [N]) is as true of every image of that
     place: its target is spread evenly over them, its own image included.
-    `nulls` ([K, d], --null-captions): embeddings of texts that name nothing (random letter strings).
-    They join each image's choice of captions with no share of its target, so every image learns to
-    score them below its own caption; they have no image to choose. Search judges a good match
-    against such strings (electron/core/search/relevance.ts), and with soft targets they had drifted
-    up to the middle of real matches (models/README.md, run s4).
     """
-    n = i.shape[0]
     logits = scale * i @ t.t()
-    labels = torch.arange(n)
+    labels = torch.arange(i.shape[0])
     if partial is None or soft <= 0:
-        image_targets, text_targets = F.one_hot(labels, n).float(), labels
-    else:
-        m = partial.float()
-        image_targets, text_targets = soft_targets(m.t(), soft), caption_targets(m, soft, place_only)
-    image_logits = logits
-    if nulls is not None and len(nulls) > 0:
-        image_logits = torch.cat([logits, scale * i @ nulls.t()], dim=1)
-        image_targets = F.pad(image_targets, (0, len(nulls)))
-    return (F.cross_entropy(image_logits, image_targets) + F.cross_entropy(logits.t(), text_targets)) / 2
+        return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2
+    m = partial.float()
+    return (F.cross_entropy(logits, soft_targets(m.t(), soft)) + F.cross_entropy(logits.t(), caption_targets(m, soft, place_only))) / 2
 
 
 def caption_targets(partial: torch.Tensor, soft: float, place_only: torch.Tensor | None = None) -> torch.Tensor:

@@ -66,10 +66,6 @@ def parse_args(argv=None):
                    help="share of samples whose caption names only their place (\"a photo on the beach\", "
                         "build-dataset.ts's places.text.i32), its target spread evenly over the batch's images of that "
                         "place; needs --soft-targets (0: none)")
-    p.add_argument("--null-captions", type=int, default=0,
-                   help="random letter strings (build-dataset.ts's nulls.text.i32) added to each batch as captions "
-                        "that match no image, so images learn to score them below their own (search's good-match floor "
-                        "is measured against such strings; 0: none)")
     p.add_argument("--augment", type=float, default=0.0,
                    help="share of samples given augment.py's zoom, shift, blur, tone and noise (0: none)")
     return p.parse_args(argv)
@@ -129,12 +125,6 @@ def main(argv=None) -> None:
             sys.exit(f"--place-captions needs --soft-targets and {places_file} (rebuild with build-dataset.ts, --text-only is enough)")
         ids = torch.from_numpy(np.fromfile(places_file, dtype=np.int32).astype(np.int64))
         places = ids.view(ds.meta["backgroundClasses"], -1, ds.context_length)
-    nulls = None
-    if args.null_captions > 0:
-        nulls_file = os.path.join(args.data, "nulls.text.i32")
-        if not os.path.exists(nulls_file):
-            sys.exit(f"--null-captions needs {nulls_file} (rebuild with build-dataset.ts, --text-only is enough)")
-        nulls = torch.from_numpy(np.fromfile(nulls_file, dtype=np.int32).astype(np.int64)).view(-1, ds.context_length)
     heldout = ds.split("heldout")
     generic = ds.split("generic")
     meta = ds.meta
@@ -209,8 +199,6 @@ def main(argv=None) -> None:
             place_only = torch.rand(args.batch, generator=gen) < args.place_captions
             bg = train.labels["background"][idx[place_only]]
             text[place_only] = places[bg, torch.randint(0, places.shape[1], (len(bg),), generator=gen)]
-        if nulls is not None:
-            text = torch.cat([text, nulls[torch.randint(0, len(nulls), (args.null_captions,), generator=gen)]])
         # Causal attention: tokens after the end token cannot change its feature, so drop the
         # all-padding tail of the batch (same result, less work).
         eot_pos = (text == cfg.eot_id).to(torch.int32).argmax(dim=-1)
@@ -225,14 +213,13 @@ def main(argv=None) -> None:
             g["lr"] = lr_at(step, progress, args.lr, args.warmup)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             i, t, scale = model(images, text)
-        t, t_null = t[: args.batch], t[args.batch:]
         partial = None
         if args.soft_targets > 0:
             shown = torch.stack([train.labels["group0Class"][idx], train.labels["group1Class"][idx]], dim=1)
             named = shown if place_only is None else torch.where(place_only.unsqueeze(1), -1, shown)
             partial = partial_matches(named, shown, train.labels["background"][idx], grey, meta["objectShapes"], n_obj,
                                       args.soft_other_place)
-        loss = clip_loss(i.float(), t.float(), scale, partial, args.soft_targets, place_only, t_null.float())
+        loss = clip_loss(i.float(), t.float(), scale, partial, args.soft_targets, place_only)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
