@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { canonicalCaption, renderScene, type SceneSpec } from '../../electron/core/synthetic/index.js';
 import { BACKGROUND_PHRASES, BACKGROUNDS, HELD_OUT_COMBOS } from '../../electron/core/synthetic/vocabulary.js';
 import { genericPlan, heldoutPlan } from './build-dataset.js';
+import { calibrateRelevance, CALIBRATION_SEED, writeRelevanceZ } from './calibrate-relevance.js';
 import { accuracy, classEmbeddings, classify, textToImageRecall } from './metrics.js';
 import { loadOnnxClip, type OnnxClip } from './onnx-model.js';
 import { evaluateShiftSet, parseShiftSeeds, shiftSetMarkdown } from './shift-set/evaluate-shift.js';
@@ -74,7 +75,10 @@ async function main(): Promise<void> {
   const bgClasses = await classEmbeddings(model, backgroundPrompts(BACKGROUND_PHRASES), BACKGROUNDS.length);
   const bgAcc = accuracy(classify(images, bgClasses, model.dim), generic.map((s) => backgroundIndex(s.background)));
   const shiftSet = await evaluateShiftSet(model, parseShiftSeeds(values['shift-seeds'] as string), Number(values['shift-per-class']));
+  const relevance = await calibrateRelevance(model);
   await model.release();
+  // Search's good-match rule reads the model's own z from its record.
+  await writeRelevanceZ(modelDir, relevance.z);
 
   const command = `npx tsx models/recipe/evaluate.ts ${process.argv.slice(2).join(' ')}`.trim();
   const result = {
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     retrievalScenes: generic.length,
     backgroundTop1: bgAcc,
     shiftSet,
+    relevance,
   };
   await writeFile(path.join(modelDir, 'eval.json'), JSON.stringify(result, null, 2) + '\n');
   const size = model.preprocess.size;
@@ -117,6 +122,12 @@ Held-out combos (never seen in training), zero-shot top-1 each:
 ${Object.entries(held.perCombo).map(([k, v]) => `| ${k} | ${pct(v)} |`).join('\n')}
 
 Prompts: ${objectPrompts().slice(0, 5).map((p) => `"${p}"`).join(', ')} (templates averaged per class, CLIP §3.1.4).
+
+Search's good-match floor (docs/SEARCH.md): on ${relevance.scenes} training-look scenes (seed ${CALIBRATION_SEED}), with
+${relevance.queries} queries "a {colour} {shape}", z = ${relevance.z} spreads above search's letter strings lets
+${pct(relevance.right)} of the right (query, photo) pairs and ${pct(relevance.wrong)} of the wrong ones through (at the
+default z = 2: ${pct(relevance.rightAt2)} and ${pct(relevance.wrongAt2)}). manifest.json's \`relevanceZ\` carries it
+(models/recipe/calibrate-relevance.ts).
 
 ${shiftSetMarkdown(shiftSet)}`;
   await writeFile(path.join(modelDir, 'EVAL.md'), md);

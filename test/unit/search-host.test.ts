@@ -3,12 +3,13 @@
 // after it loaded (a two-sided adapter rebuilds the image side).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Shoebox } from '../../electron/core/shoebox.js';
 import { LinearAdapter } from '../../electron/core/search/adapter.js';
+import { Rng } from '../../electron/core/synthetic/rng.js';
 
 const TINY = fileURLToPath(new URL('../fixtures/onnx/tiny-dynamic', import.meta.url));
 const DIM = 16;
@@ -92,4 +93,43 @@ test('the relevance floor: measured once per index, and for each vector committe
     assert.equal(now.get(b!), now.get(a!), 'the new row has its floor (an unmeasured row is never above it)');
     assert.equal(now.get(a!), true, 'a photo scoring 1 with itself is above its floor');
   });
+});
+
+test('the relevance floor uses the z the model\'s record gives (relevanceZ), else STRONG_Z', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-search-host-z-'));
+  const rng = new Rng(5);
+  const vec = (): Float32Array => unit(...Array.from({ length: DIM }, () => rng.normal()));
+  const photos = Array.from({ length: 60 }, vec);
+  const queries = Array.from({ length: 20 }, vec);
+  /** Good matches over all the queries, with the tiny model's record set to `z` (undefined: as published). */
+  const goodMatches = async (z: number | undefined): Promise<number> => {
+    const work = path.join(dir, `z-${z ?? 'none'}`);
+    const modelDir = path.join(work, 'model');
+    await cp(TINY, modelDir, { recursive: true });
+    if (z !== undefined) {
+      const record = JSON.parse(await readFile(path.join(modelDir, 'manifest.json'), 'utf8')) as object;
+      await writeFile(path.join(modelDir, 'manifest.json'), JSON.stringify({ ...record, relevanceZ: z }));
+    }
+    const core = await Shoebox.open({ dataDir: path.join(work, 'data'), modelDir, provider: 'cpu', threads: 1 });
+    try {
+      const root = core.store.roots.add(path.join(work, 'photos'));
+      photos.forEach((vector, i) => core.store.photos.commitIndexed({
+        path: path.join(work, 'photos', `${i}.jpg`), rootId: root.id, relPath: `${i}.jpg`, size: i, mtimeMs: i, contentHash: `h${i}`,
+        width: null, height: null, format: null, takenAt: null, cameraMake: null, cameraModel: null, latitude: null, longitude: null,
+        thumbPath: null, embedding: { modelId: 'tiny-dynamic', vector },
+      }));
+      await core.search.relevance();
+      const { index } = await core.search.service();
+      return queries.reduce((sum, q) => sum + index.searchJudged(q, photos.length).aboveFloor, 0);
+    } finally {
+      await core.close();
+    }
+  };
+  try {
+    const [low, plain, two, high] = [await goodMatches(0.5), await goodMatches(undefined), await goodMatches(2), await goodMatches(6)];
+    assert.equal(plain, two, 'no relevanceZ is STRONG_Z (2)');
+    assert.ok(low > plain && plain > high, `good matches at z 0.5, 2 and 6: ${low}, ${plain}, ${high}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

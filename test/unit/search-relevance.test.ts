@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { modelKnows, SMALL_VOCABULARY, vocabularySize, withTaught } from '../../electron/core/search/known-words.js';
 import { EmbeddingIndex } from '../../electron/core/search/embedding-index.js';
 import { RelevanceBaseline } from '../../electron/core/search/relevance-baseline.js';
-import { isKnownWord, judgedWords, nullPrompts, relevanceFloors, STRONG_Z, understands } from '../../electron/core/search/relevance.js';
+import { isKnownWord, judgedWords, medianFloor, nullPrompts, relevanceFloors, STRONG_Z, understands } from '../../electron/core/search/relevance.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
 import { completePart } from '../../renderer/src/lib/util/query-typing.js';
 
@@ -65,6 +65,9 @@ test('floors: STRONG_Z spreads above the prompts\' mean; a photo with no spread 
   assert.ok(Math.abs(floors[0]! - 0.2) < 1e-7, 'no spread: the mean itself');
   assert.ok(Math.abs(floors[1]! - (0.2 + STRONG_Z * 0.1)) < 1e-7, 'mean 0.2, spread 0.1');
   assert.throws(() => relevanceFloors([new Float32Array([0.2])]), /at least 2 prompts/);
+  // A model's own z (its record's relevanceZ) takes that many spreads instead.
+  assert.ok(Math.abs(relevanceFloors([new Float32Array([0.3]), new Float32Array([0.1])], 1)[0]! - 0.3) < 1e-7, 'mean 0.2 + 1 × spread 0.1');
+  assert.equal(medianFloor(Float32Array.from([3, 1, 2, 5])), 3, 'the median photo\'s floor (the upper one of an even count)');
 });
 
 test('known words: spelt letter by letter means unknown', () => {

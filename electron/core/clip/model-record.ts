@@ -36,6 +36,13 @@ export const ModelRecordSchema = z.looseObject({
    * narrow world knows no dogs or sunsets, so a generic probe measures noise there).
    */
   probePrompts: z.array(z.string().min(1).max(300)).min(2).max(500).optional(),
+  /**
+   * How many spreads above meaningless prompts a search hit must score to be a good match with this
+   * model (search/relevance.ts); absent: STRONG_Z. The bundled model's recipe measures it on scenes
+   * with known contents (models/recipe/calibrate-relevance.ts). Outside 0.5..6 nearly everything or
+   * nearly nothing would pass.
+   */
+  relevanceZ: z.number().min(0.5).max(6).optional(),
   /** Changes Shoebox made to its copy of a published file, with the published file's sha256. */
   adaptations: z.array(z.object({ path: z.string().min(1), change: z.string().min(1), originalSha256: z.string().regex(/^[0-9a-f]{64}$/) })).optional(),
   // May be empty (e.g. a benchmark-only export): verification then reports every required file as unlisted.

@@ -11,7 +11,7 @@
 // to the taught photos, so adapted prompts would raise exactly those photos' floors
 // (docs/SEARCH.md, "Fine-tuned versions").
 import type { EmbeddingIndex } from './embedding-index.js';
-import { floorOf, relevanceFloors } from './relevance.js';
+import { floorOf, medianFloor, relevanceFloors, STRONG_Z } from './relevance.js';
 import { unitVector } from '../vector-math.js';
 
 /** The library floor is worked out again once the photos measured have grown by this share. */
@@ -26,10 +26,14 @@ export class RelevanceBaseline {
   private libraryFloor = NaN;
   private medianAt = 0;
 
-  /** `promptVectors`: the meaningless prompts' text embeddings, in the index's dimensions. */
+  /**
+   * `promptVectors`: the meaningless prompts' text embeddings, in the index's dimensions; `z`: how
+   * many of their spreads a good match beats them by, for this model (modelRelevanceZ).
+   */
   constructor(
     private readonly index: EmbeddingIndex,
     promptVectors: readonly Float32Array[],
+    private readonly z = STRONG_Z,
   ) {
     this.prompts = promptVectors.map((v, i) => {
       if (v.length !== index.dim) throw new Error(`relevance: prompt ${i} has ${v.length} values, the index has ${index.dim}`);
@@ -43,7 +47,7 @@ export class RelevanceBaseline {
     this.perPhoto = new Float32Array(0);
     this.measured = 0;
     this.medianAt = 0;
-    this.#add(relevanceFloors(columns));
+    this.#add(relevanceFloors(columns, this.z));
     this.index.setAllFloors(this.libraryFloor);
   }
 
@@ -68,7 +72,7 @@ export class RelevanceBaseline {
         sum2 += s * s;
       }
       kept.push(id);
-      floors.push(floorOf(sum, sum2, this.prompts.length));
+      floors.push(floorOf(sum, sum2, this.prompts.length, this.z));
     }
     const before = this.libraryFloor;
     this.#add(Float32Array.from(floors));
@@ -86,8 +90,7 @@ export class RelevanceBaseline {
     this.perPhoto.set(floors, this.measured);
     this.measured += floors.length;
     if (this.measured > 0 && (this.medianAt === 0 || this.measured >= this.medianAt * (1 + REMEDIAN_GROWTH))) {
-      const sorted = this.perPhoto.slice(0, this.measured).sort();
-      this.libraryFloor = sorted[Math.floor(this.measured / 2)] as number;
+      this.libraryFloor = medianFloor(this.perPhoto.subarray(0, this.measured));
       this.medianAt = this.measured;
     }
   }

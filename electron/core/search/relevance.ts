@@ -10,7 +10,12 @@
 // docs/SEARCH.md.
 import { Rng } from '../synthetic/rng.js';
 
-/** A hit is a good match when it beats the meaningless prompts on its photo by this many of their spreads. */
+/**
+ * A hit is a good match when it beats the meaningless prompts on its photo by this many of their
+ * spreads: the default, for models whose folder does not say otherwise. How far above letter
+ * strings a model puts its real matches is the model's own: a model's record may carry the figure
+ * its recipe measured (`relevanceZ` in clip/model-record.ts; search-host.ts reads it).
+ */
 export const STRONG_Z = 2;
 /** Letters per token below which a word counts as unknown to the model (spelt out piece by piece). */
 const MIN_LETTERS_PER_PIECE = 2;
@@ -27,11 +32,11 @@ export function nullPrompts(count = NULL_PROMPTS, seed = NULL_SEED): string[] {
 
 /**
  * Each photo's floor, in the order of the score columns: the least score that beats the
- * meaningless prompts on that photo by STRONG_Z of their spreads (z = (s − mean) / spread ≥
- * STRONG_Z, written as a threshold so a search compares one number per photo).
+ * meaningless prompts on that photo by `z` of their spreads (z = (s − mean) / spread ≥ `z`,
+ * written as a threshold so a search compares one number per photo).
  * `columns[p][r]`: prompt p's score for the photo in row r.
  */
-export function relevanceFloors(columns: readonly Float32Array[]): Float32Array {
+export function relevanceFloors(columns: readonly Float32Array[], z = STRONG_Z): Float32Array {
   if (columns.length < 2) throw new Error(`relevance: a baseline needs at least 2 prompts, got ${columns.length}`);
   const n = (columns[0] as Float32Array).length;
   const floors = new Float32Array(n);
@@ -43,15 +48,21 @@ export function relevanceFloors(columns: readonly Float32Array[]): Float32Array 
       sum += s;
       sum2 += s * s;
     }
-    floors[r] = floorOf(sum, sum2, columns.length);
+    floors[r] = floorOf(sum, sum2, columns.length, z);
   }
   return floors;
 }
 
 /** One photo's floor from the sum and the sum of squares of its `count` prompt scores. */
-export function floorOf(sum: number, sum2: number, count: number): number {
+export function floorOf(sum: number, sum2: number, count: number, z = STRONG_Z): number {
   const mean = sum / count;
-  return mean + STRONG_Z * Math.sqrt(Math.max(0, sum2 / count - mean * mean));
+  return mean + z * Math.sqrt(Math.max(0, sum2 / count - mean * mean));
+}
+
+/** The median of some photos' floors: the one floor a library's search uses (relevance-baseline.ts). */
+export function medianFloor(floors: Float32Array): number {
+  const sorted = floors.slice().sort();
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Whether a word is one the model knows: spelt with fewer tokens than half its letters (or as one token). */

@@ -7,7 +7,8 @@ import type { Store } from '../store/index.js';
 import { identityAdapter, type EmbeddingAdapter } from './adapter.js';
 import { EmbeddingIndex } from './embedding-index.js';
 import { modelKnows, withTaught, type KnowsWord } from './known-words.js';
-import { nullPrompts } from './relevance.js';
+import { loadModelFolder } from '../clip/model-folder.js';
+import { nullPrompts, STRONG_Z } from './relevance.js';
 import { RelevanceBaseline } from './relevance-baseline.js';
 import { SearchService, type TextEncodeFn } from './search-service.js';
 import { errorMessage } from '../../common/error-message.js';
@@ -36,6 +37,11 @@ interface Judge {
   modelKnows: Promise<KnowsWord>;
   /** The known words under one adapter (its taught words read from the captions once per adapter). */
   words: { adapterId: string; parts: Promise<RelevanceParts> } | null;
+}
+
+/** How far above meaningless prompts a good match scores with this model: its record's figure, else STRONG_Z. */
+async function relevanceZOf(modelDir: string): Promise<number> {
+  return (await loadModelFolder(modelDir)).manifest?.relevanceZ ?? STRONG_Z;
 }
 
 export class SearchHost {
@@ -73,7 +79,7 @@ export class SearchHost {
     let judge = this.judge;
     if (!judge || judge.search !== search) {
       const baseline = search.then(async (s) => {
-        const measured = new RelevanceBaseline(s.index, await s.encodeText(nullPrompts()));
+        const measured = new RelevanceBaseline(s.index, await s.encodeText(nullPrompts()), await relevanceZOf(s.modelDir));
         measured.measureAll();
         return measured;
       });
