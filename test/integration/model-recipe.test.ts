@@ -115,7 +115,7 @@ test('--soft-targets: partial_matches finds the images that show what a caption 
   const check = `
 import sys, json; sys.path.insert(0, 'models/recipe')
 import torch
-from model import caption_targets, clip_loss, partial_matches, soft_targets
+from model import caption_targets, clip_loss, image_targets, partial_matches, soft_targets
 # Classes are colour-major, 6 shapes per colour: red circle 0, red square 1, blue circle 6.
 # Samples on the beach (0): a red circle; three red circles; a red circle and a blue circle; a red
 # square whose caption names only the beach (--place-captions); a blue circle; the first scene
@@ -139,11 +139,12 @@ e = torch.eye(7)
 r6 = lambda t: [round(float(x), 6) for x in t]
 print(json.dumps({"matches": m.int().tolist(), "weak": [r6(weak[3]), r6(weak[6])],
   "grassTargets": r6(soft_targets(weak, 0.2)[6]), "greyTargets": r6(soft_targets(weak, 0.2)[5]),
-  "placeTargets": r6(caption_targets(weak, 0.2, place_only)[3]), "plain": plain, "soft": soft,
+  "placeTargets": r6(caption_targets(weak, 0.2, place_only)[3]),
+  "imageTargets": [r6(image_targets(m, 0.2)[0]), r6(image_targets(m, 0.2, place_only)[0])], "plain": plain, "soft": soft,
   "sameAtZero": float(clip_loss(e, e, torch.tensor(10.0), m, 0.0) - clip_loss(e, e, torch.tensor(10.0)))}))
 `;
   const r = JSON.parse(execFileSync(python as string, ['-c', check], { encoding: 'utf8' })) as {
-    matches: number[][]; weak: number[][]; grassTargets: number[]; greyTargets: number[]; placeTargets: number[];
+    matches: number[][]; weak: number[][]; grassTargets: number[]; greyTargets: number[]; placeTargets: number[]; imageTargets: number[][];
     plain: [number, number]; soft: [number, number]; sameAtZero: number;
   };
   assert.deepEqual(r.matches, [
@@ -164,6 +165,10 @@ print(json.dumps({"matches": m.int().tolist(), "weak": [r6(weak[3]), r6(weak[6])
   assert.deepEqual(r.greyTargets, round([full, full, full, 0, full, 0.8, 0.1 * full]));
   // "on the beach" is as true of the six beach pictures as of its own.
   assert.deepEqual(r.placeTargets, round([1, 1, 1, 1, 1, 1, 0].map((x) => x / 6)));
+  // The first image (a red circle on the beach) over the captions: "three red circles", "on the
+  // beach" and "a circle" match it; as a target the caption of the place alone is left out.
+  assert.deepEqual(r.imageTargets[0], round([0.8, 0.2 / 3, 0, 0.2 / 3, 0, 0.2 / 3, 0]));
+  assert.deepEqual(r.imageTargets[1], [0.8, 0.1, 0, 0, 0, 0.1, 0]);
   assert.equal(r.sameAtZero, 0, 'share 0 is CLIP\'s loss');
   // CLIP's loss pushes both images away from caption 0 alike; with soft targets, the one showing red circles is pulled closer.
   assert.ok(r.plain[0] > 0 && Math.abs(r.plain[0] - r.plain[1]) < 1e-6, `plain loss gradients ${r.plain}`);
