@@ -10,17 +10,18 @@ import { Shoebox } from '../../electron/core/shoebox.js';
 import { callApi } from '../../electron/core/api/table.js';
 import type { DemoManifest } from '../../electron/core/synthetic/demo-library.js';
 
-// Measured with the bundled model on the default demo (seeded): 4, 5 and 4 of the top 10 show the
-// object; 6 of 7, 1 of 1 and 1 of 1 exact photos kept. The floors sit just below.
+// Measured with the bundled model on the default demo (seeded): 6, 5 and 6 of the top 10 show the
+// object; 7 of 7, 1 of 1 and 1 of 1 exact photos kept (the model before soft targets: 4, 5 and 4;
+// 6 of 7, 1 and 1). The floors were set just below the earlier model's figures.
 const TOP = 10;
 const MIN_OBJECT_ON_TOP = 0.4;
 const MIN_EXACT_KEPT = 0.8;
 // Three queries are a small sample (one photo more or less moves their sum by 3 %), so the ranking is
 // also measured over every colour × shape pair the demo shows, "a {colour} {shape}": the photos among
-// the top 10 good matches that show the pair, summed over the 42 pairs (of 420). Measured 130 (run 3,
-// the model shipped before issue 12: 122, and 14 of 30 on the three queries against 13 now).
-const OBJECT_IN_ALL_MEASURED = 130;
-const MIN_OBJECT_IN_ALL = 125;
+// the top 10 good matches that show the pair, summed over the 42 pairs (of 420). Measured 308 (run s7,
+// soft targets, and 17 of 30 on the three queries; g28-bf16 before it: 130 and 13; run 3: 122 and 14).
+const OBJECT_IN_ALL_MEASURED = 308;
+const MIN_OBJECT_IN_ALL = 290;
 
 test('the relevance floor on the demo library', { timeout: 300_000 }, async (t) => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-relevance-'));
