@@ -199,7 +199,7 @@ def clip_loss(i: torch.Tensor, t: torch.Tensor, scale: torch.Tensor, partial: to
 def image_targets(partial: torch.Tensor, soft: float, place_only: torch.Tensor | None = None) -> torch.Tensor:
     """Each image's target over the captions: soft_targets over the captions that partly match it,
     leaving out other samples' captions of the place alone. Every image of a place matches those,
-    and as targets they drew the images towards their place: colour × shape fell 4-6 points with
+    and as targets they drew the images towards their place: colour × shape fell 2-6 points on dev with
     them (runs s5, s6 in models/README.md)."""
     if place_only is not None:
         partial = partial * (~place_only).float().unsqueeze(1)

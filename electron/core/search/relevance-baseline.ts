@@ -28,7 +28,7 @@ export class RelevanceBaseline {
 
   /**
    * `promptVectors`: the meaningless prompts' text embeddings, in the index's dimensions; `z`: how
-   * many of their spreads a good match beats them by, for this model (modelRelevanceZ).
+   * many of their spreads a good match beats them by, for this model (its record's relevanceZ, read by search-host.ts).
    */
   constructor(
     private readonly index: EmbeddingIndex,
