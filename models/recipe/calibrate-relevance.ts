@@ -16,9 +16,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelRecordSchema, RECORD_FILE, writeModelRecord } from '../../electron/core/clip/model-record.js';
-import { floorOf, medianFloor, nullPrompts } from '../../electron/core/search/relevance.js';
+import { medianFloor, nullPrompts, relevanceFloors } from '../../electron/core/search/relevance.js';
 import { renderScene, sampleScene } from '../../electron/core/synthetic/index.js';
 import { Rng } from '../../electron/core/synthetic/rng.js';
+import { dot, unitVector } from '../../electron/core/vector-math.js';
 import { loadOnnxClip, type OnnxClip } from './onnx-model.js';
 
 export const CALIBRATION_SEED = 61001;
@@ -38,47 +39,26 @@ export interface RelevanceCalibration {
   queries: number;
 }
 
-function unit(v: Float32Array, i: number, d: number): Float32Array {
-  const row = v.slice(i * d, (i + 1) * d);
-  const n = Math.hypot(...row);
-  return row.map((x) => x / n);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += (a[k] as number) * (b[k] as number);
-  return s;
-}
-
 export async function calibrateRelevance(model: OnnxClip, seed = CALIBRATION_SEED, scenes = SCENES): Promise<RelevanceCalibration> {
   const d = model.dim;
+  const units = (rows: Float32Array, n: number): Float32Array[] =>
+    Array.from({ length: n }, (_, i) => unitVector(rows.subarray(i * d, (i + 1) * d), `calibration embedding ${i}`));
+  const score = (a: Float32Array, b: Float32Array): number => dot(a, 0, b, 0, d);
   const rng = new Rng(seed);
   const specs = Array.from({ length: scenes }, () => sampleScene(rng, { allowHeldOut: false, minSide: 96, maxSide: 256 }));
-  const imageRows = await model.embedImages(await Promise.all(specs.map((s) => renderScene(s, { format: 'jpeg' }))));
-  const images = specs.map((_, i) => unit(imageRows, i, d));
-  const nullRows = await model.embedTexts(nullPrompts());
-  const nulls = nullPrompts().map((_, i) => unit(nullRows, i, d));
+  const images = units(await model.embedImages(await Promise.all(specs.map((s) => renderScene(s, { format: 'jpeg' })))), scenes);
+  const nulls = units(await model.embedTexts(nullPrompts()), nullPrompts().length);
   const shows = specs.map((s) => new Set(s.groups.map((g) => `${g.colour} ${g.shape}`)));
   const pairs = [...new Set(shows.flatMap((s) => [...s]))].sort();
-  const queryRows = await model.embedTexts(pairs.map((p) => `a ${p}`));
-  const queries = pairs.map((_, i) => unit(queryRows, i, d));
+  const queries = units(await model.embedTexts(pairs.map((p) => `a ${p}`)), pairs.length);
 
-  // Each photo's sum and sum of squares over the letter strings: its floor for any z.
-  const moments = images.map((img) => {
-    let sum = 0;
-    let sum2 = 0;
-    for (const n of nulls) {
-      const s = dot(n, img);
-      sum += s;
-      sum2 += s * s;
-    }
-    return [sum, sum2] as const;
-  });
+  // The letter strings' scores, one column per string as search measures them.
+  const columns = nulls.map((n) => Float32Array.from(images, (img) => score(n, img)));
   const right: number[] = [];
   const wrong: number[] = [];
-  queries.forEach((q, j) => images.forEach((img, i) => (shows[i]!.has(pairs[j]!) ? right : wrong).push(dot(q, img))));
+  queries.forEach((q, j) => images.forEach((img, i) => (shows[i]!.has(pairs[j]!) ? right : wrong).push(score(q, img))));
   const passing = (z: number): [number, number] => {
-    const floor = medianFloor(Float32Array.from(moments, ([sum, sum2]) => floorOf(sum, sum2, nulls.length, z)));
+    const floor = medianFloor(relevanceFloors(columns, z));
     return [right.filter((s) => s >= floor).length / right.length, wrong.filter((s) => s >= floor).length / wrong.length];
   };
   let best = { z: Z_GRID[0] as number, right: 0, wrong: 0, gap: -Infinity };
