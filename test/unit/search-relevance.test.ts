@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadModelFolder } from '../../electron/core/clip/model-folder.js';
 import { modelKnows, SMALL_VOCABULARY, vocabularySize, withTaught } from '../../electron/core/search/known-words.js';
 import { EmbeddingIndex } from '../../electron/core/search/embedding-index.js';
 import { RelevanceBaseline } from '../../electron/core/search/relevance-baseline.js';
@@ -89,7 +90,7 @@ test('known words: spelt letter by letter means unknown', () => {
 test('the bundled model\'s small vocabulary judges words by their pieces; taught words count as known', async () => {
   const tokenizer = path.join(BUNDLED, 'textual', 'tokenizer.json');
   assert.ok((await vocabularySize(tokenizer)) < SMALL_VOCABULARY, 'the bundled tokenizer is a small vocabulary');
-  const knows = await modelKnows(BUNDLED);
+  const knows = await modelKnows(await loadModelFolder(BUNDLED));
   for (const w of ['beach', 'circle', 'photo', 'triangles']) assert.equal(knows(w), true, `${w} is known`);
   for (const w of ['zzzz', 'pip', 'xylophone', 'dog']) assert.equal(knows(w), false, `${w} is unknown`);
   const taught = withTaught(knows, ['a photo of pip', 'Pip on the beach']);

@@ -6,7 +6,7 @@
 // known and the scores alone decide. Words the person taught through captions count as known
 // while a fine-tuned version is active: the adapter learnt them.
 import { readFile } from 'node:fs/promises';
-import { loadModelFolder } from '../clip/model-folder.js';
+import type { ModelFolder } from '../clip/model-folder.js';
 import { loadClipTokenizer } from '../clip/tokenizer.js';
 import { isKnownWord, judgedWords } from './relevance.js';
 
@@ -21,8 +21,7 @@ export type KnowsWord = (word: string) => boolean;
 const everyWord: KnowsWord = () => true;
 
 /** The model's own test of a word: the piece count for a small vocabulary, every word for a large one. */
-export async function modelKnows(modelDir: string): Promise<KnowsWord> {
-  const folder = await loadModelFolder(modelDir);
+export async function modelKnows(folder: ModelFolder): Promise<KnowsWord> {
   if ((await vocabularySize(folder.files.tokenizer)) >= SMALL_VOCABULARY) return everyWord;
   const tokenizer = await loadClipTokenizer(folder.files, folder.contextLength, { clean: folder.textClean });
   const specials = (tokenizer.sotId === undefined ? 0 : 1) + 1;

@@ -39,11 +39,6 @@ interface Judge {
   words: { adapterId: string; parts: Promise<RelevanceParts> } | null;
 }
 
-/** How far above meaningless prompts a good match scores with this model: its record's figure, else STRONG_Z. */
-async function relevanceZOf(modelDir: string): Promise<number> {
-  return (await loadModelFolder(modelDir)).manifest?.relevanceZ ?? STRONG_Z;
-}
-
 export class SearchHost {
   private search: Promise<LoadedSearch> | null = null;
   private adapterOf: (modelId: string) => EmbeddingAdapter = () => identityAdapter;
@@ -78,12 +73,16 @@ export class SearchHost {
     const search = this.service();
     let judge = this.judge;
     if (!judge || judge.search !== search) {
+      // The model folder, read once per index: its tokenizer tells known words, its record the z
+      // (the figure its recipe measured, else STRONG_Z) by which a good match beats the prompts.
+      const folder = search.then((s) => loadModelFolder(s.modelDir));
       const baseline = search.then(async (s) => {
-        const measured = new RelevanceBaseline(s.index, await s.encodeText(nullPrompts()), await relevanceZOf(s.modelDir));
+        const z = (await folder).manifest?.relevanceZ ?? STRONG_Z;
+        const measured = new RelevanceBaseline(s.index, await s.encodeText(nullPrompts()), z);
         measured.measureAll();
         return measured;
       });
-      judge = { search, baseline, modelKnows: search.then((s) => modelKnows(s.modelDir)), words: null };
+      judge = { search, baseline, modelKnows: folder.then(modelKnows), words: null };
       this.judge = judge;
       const failed = judge;
       Promise.all([baseline, judge.modelKnows]).catch(() => {
