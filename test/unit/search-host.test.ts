@@ -21,19 +21,23 @@ function unit(...values: number[]): Float32Array {
   return v.map((x) => x / n);
 }
 
+/** Commits one photo per vector under `dir`/photos, as the index job would; their ids in order. */
+function commitPhotos(core: Shoebox, dir: string, vectors: readonly Float32Array[]): number[] {
+  const root = core.store.roots.add(path.join(dir, 'photos'));
+  return vectors.map((vector, i) =>
+    core.store.photos.commitIndexed({
+      path: path.join(dir, 'photos', `${i}.jpg`), rootId: root.id, relPath: `${i}.jpg`, size: i, mtimeMs: i, contentHash: `h${i}`,
+      width: null, height: null, format: null, takenAt: null, cameraMake: null, cameraModel: null, latitude: null, longitude: null,
+      thumbPath: null, embedding: { modelId: 'tiny-dynamic', vector },
+    }),
+  );
+}
+
 async function withCore(fn: (core: Shoebox, ids: number[]) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-search-host-'));
   const core = await Shoebox.open({ dataDir: dir, modelDir: TINY, provider: 'cpu', threads: 1 });
   try {
-    const root = core.store.roots.add(path.join(dir, 'photos'));
-    const ids = [unit(1, 0), unit(0, 1), unit(1, 1)].map((vector, i) =>
-      core.store.photos.commitIndexed({
-        path: path.join(dir, 'photos', `${i}.jpg`), rootId: root.id, relPath: `${i}.jpg`, size: i, mtimeMs: i, contentHash: `h${i}`,
-        width: null, height: null, format: null, takenAt: null, cameraMake: null, cameraModel: null, latitude: null, longitude: null,
-        thumbPath: null, embedding: { modelId: 'tiny-dynamic', vector },
-      }),
-    );
-    await fn(core, ids);
+    await fn(core, commitPhotos(core, dir, [unit(1, 0), unit(0, 1), unit(1, 1)]));
   } finally {
     await core.close();
     await rm(dir, { recursive: true, force: true });
@@ -112,12 +116,7 @@ test('the relevance floor uses the z the model\'s record gives (relevanceZ), els
     }
     const core = await Shoebox.open({ dataDir: path.join(work, 'data'), modelDir, provider: 'cpu', threads: 1 });
     try {
-      const root = core.store.roots.add(path.join(work, 'photos'));
-      photos.forEach((vector, i) => core.store.photos.commitIndexed({
-        path: path.join(work, 'photos', `${i}.jpg`), rootId: root.id, relPath: `${i}.jpg`, size: i, mtimeMs: i, contentHash: `h${i}`,
-        width: null, height: null, format: null, takenAt: null, cameraMake: null, cameraModel: null, latitude: null, longitude: null,
-        thumbPath: null, embedding: { modelId: 'tiny-dynamic', vector },
-      }));
+      commitPhotos(core, work, photos);
       await core.search.relevance();
       const { index } = await core.search.service();
       return queries.reduce((sum, q) => sum + index.searchJudged(q, photos.length).aboveFloor, 0);
