@@ -151,15 +151,10 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const tok = await loadClipTokenizer(values.model as string, Number(values['context-length']));
 
-  const writeIds = async (name: string, texts: string[]): Promise<void> => {
-    const ids = tok.encode(texts, 'int32').ids;
-    await writeFile(path.join(outDir, `prompts.${name}.i32`), Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength));
-  };
-  await writeIds('object', objectPrompts());
-  await writeIds('background', backgroundPrompts(BACKGROUND_PHRASES));
+  await writeIds(path.join(outDir, 'prompts.object.i32'), tok, objectPrompts());
+  await writeIds(path.join(outDir, 'prompts.background.i32'), tok, backgroundPrompts(BACKGROUND_PHRASES));
   // Captions of each place alone, in BACKGROUNDS order, the same number each (train.py --place-captions).
-  const places = tok.encode(BACKGROUNDS.flatMap((b) => placeCaptions(b)), 'int32').ids;
-  await writeFile(path.join(outDir, 'places.text.i32'), Buffer.from(places.buffer, places.byteOffset, places.byteLength));
+  await writeIds(path.join(outDir, 'places.text.i32'), tok, BACKGROUNDS.flatMap((b) => placeCaptions(b)));
 
   const rates: Record<string, number> = {};
   // Evaluation splits first (small), so a training run can be checked early. --text-only rewrites
